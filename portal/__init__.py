@@ -1,0 +1,1 @@
+"""Open data portal for Vietnamese provinces."""

@@ -1,0 +1,49 @@
+"""Staff accounts. The public reads without an account; only staff have one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", _("System administrator (operating unit)")
+    SUPERVISOR = "supervisor", _("Supervisor (supervising department)")
+    ADMIN = "admin", _("Agency administrator")
+    EDITOR = "editor", _("Editor")
+    MEMBER = "member", _("Member")
+
+
+AGENCY_ROLES = {Role.ADMIN, Role.EDITOR, Role.MEMBER}
+
+
+class User(AbstractUser):
+    """A staff account, issued by the operating unit, with one role scoped to one agency."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="members")
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="agency_roles_have_an_agency",
+                condition=~models.Q(role__in=["admin", "editor", "member"])
+                | models.Q(agency__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django's admin is the operating unit's tool: its flags follow the role, never set apart.
+        self.is_staff = self.is_superuser = self.role == Role.SYSADMIN
+        super().save(*args, **kwargs)

@@ -1,0 +1,127 @@
+"""Reads from the catalogue. Every read that a person or client can reach filters by permission."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from portal.accounts.permissions import visible_datasets_q
+from portal.catalog.models import Dataset, Resource
+from portal.lib.errors import NotFound
+from portal.lib.text import fold
+
+if TYPE_CHECKING:
+    from portal.accounts.permissions import Actor
+
+SORTS = {
+    "modified": "-modified",
+    "created": "-created",
+    "title": "title",
+    "name": "slug",
+    "views": "-view_count",
+}
+
+
+def visible_datasets(user: Actor) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(visible_datasets_q(user))
+
+
+def with_related(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """Everything a list or a page shows, in a fixed number of queries."""
+    return datasets.select_related("agency", "licence").prefetch_related(
+        "sectors", "keywords", Prefetch("resources", queryset=Resource.objects.order_by(
+            "position", "created")),
+    )
+
+
+def get_dataset(user: Actor, name_or_id: str) -> Dataset:
+    """A dataset by URL name or id, or NotFound, also when the user may not see it."""
+    lookup = Q(slug=name_or_id)
+    try:
+        lookup |= Q(pk=uuid.UUID(name_or_id))
+    except ValueError:
+        pass
+    dataset = with_related(visible_datasets(user)).filter(lookup).first()
+    if dataset is None:
+        raise NotFound("Dataset not found")
+    return dataset
+
+
+def get_resource(user: Actor, resource_id: str, dataset: Dataset | None = None) -> Resource:
+    try:
+        pk = uuid.UUID(resource_id)
+    except ValueError:
+        raise NotFound("Resource not found") from None
+    resources = Resource.objects.select_related("dataset").filter(
+        pk=pk, dataset__in=visible_datasets(user))
+    if dataset is not None:
+        resources = resources.filter(dataset=dataset)
+    resource = resources.first()
+    if resource is None:
+        raise NotFound("Resource not found")
+    return resource
+
+
+@dataclass
+class DatasetQuery:
+    """A search of the catalogue, as the list page and CKAN's package_search express it."""
+
+    q: str = ""
+    sectors: list[str] = field(default_factory=list)  # sector codes
+    agencies: list[str] = field(default_factory=list)  # agency slugs
+    keywords: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    licences: list[str] = field(default_factory=list)  # licence codes
+    frequencies: list[str] = field(default_factory=list)
+    sort: str = "modified"
+
+
+def search_datasets(user: Actor, query: DatasetQuery) -> QuerySet[Dataset]:
+    datasets = visible_datasets(user)
+    for word in fold(query.q).split():
+        datasets = datasets.filter(search_text__contains=word)
+    if query.sectors:
+        datasets = datasets.filter(sectors__code__in=query.sectors)
+    if query.agencies:
+        datasets = datasets.filter(agency__slug__in=query.agencies)
+    for keyword in query.keywords:
+        datasets = datasets.filter(keywords__name=keyword)
+    if query.formats:
+        formats = Q()
+        for name in query.formats:
+            formats |= Q(resources__format__iexact=name)
+        datasets = datasets.filter(pk__in=Resource.objects.filter(formats).values("dataset_id"))
+    if query.licences:
+        datasets = datasets.filter(licence__code__in=query.licences)
+    if query.frequencies:
+        datasets = datasets.filter(frequency__in=query.frequencies)
+    # Joins on to-many relations can repeat a dataset; filter by id to count each once.
+    if query.sectors or query.keywords:
+        datasets = Dataset.objects.filter(pk__in=datasets.values("pk"))
+    return datasets.order_by(SORTS.get(query.sort, "-modified"), "slug")
+
+
+FACETS = {
+    "sectors": ("sectors__code", "sectors__name_vi"),
+    "agencies": ("agency__slug", "agency__name"),
+    "keywords": ("keywords__name", "keywords__name"),
+    "formats": ("resources__format", "resources__format"),
+    "licences": ("licence__code", "licence__title_vi"),
+    "frequencies": ("frequency", "frequency"),
+}
+
+
+def facet_counts(datasets: QuerySet[Dataset], facet: str,
+                 limit: int = 50) -> list[tuple[str, str, int]]:
+    """(value, label, number of datasets) for one facet over a search's results, most first."""
+    value, label = FACETS[facet]
+    rows = (
+        Dataset.objects.filter(pk__in=datasets.values("pk"))
+        .exclude(**{f"{value}__isnull": True}).exclude(**{value: ""})
+        .values(value, label).annotate(count=Count("pk", distinct=True))
+        .order_by("-count", value)[:limit]
+    )
+    return [(row[value], row[label], row["count"]) for row in rows]

@@ -1,0 +1,40 @@
+"""Every environment variable the portal reads, declared once.
+
+`docs/configuration.md` documents each of them; a test fails when one is missing there.
+"""
+
+from portal.lib.env import Setting, parse_bool, parse_int, parse_list, parse_size, parse_str
+
+SETTINGS: list[Setting] = [
+    Setting("DEBUG", parse_bool, "false",
+            "Show Django's debug pages. Never in production."),
+    Setting("SECRET_KEY", parse_str, None,
+            "Key that signs sessions and tokens. If unset, one is generated on first run and kept "
+            "in `VAR_DIR/secret_key`.", secret=True),
+    Setting("DATABASE_URL", parse_str, None,
+            "Metadata database: `sqlite:///path` or `postgres://user:pass@host:5432/name`. "
+            "Default: the SQLite file `VAR_DIR/portal.sqlite3`.", secret=True),
+    Setting("VAR_DIR", parse_str, "var",
+            "Folder for the SQLite database, uploaded files, the job queue and the secret key."),
+    Setting("ALLOWED_HOSTS", parse_list, "localhost,127.0.0.1,[::1]",
+            "Comma-separated host names the portal answers to."),
+    Setting("SITE_URL", parse_str, "",
+            "Public base URL, e.g. `https://data.ninhbinh.gov.vn`, used for absolute links in the "
+            "APIs. Default: taken from each request."),
+    Setting("HTTPS", parse_bool, "false",
+            "The portal is served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure "
+            "cookies and redirects to HTTPS."),
+    Setting("PROVINCE_CODE", parse_int, "37",
+            "Code of the province the portal serves, as in the `vietnam-provinces` package "
+            "(37 = Ninh Bình)."),
+    Setting("MAX_UPLOAD_SIZE", parse_size, "1GiB",
+            "Largest file an agency may upload (bytes, or with a unit: 512M, 1GiB). Larger uploads "
+            "are refused before anything is stored."),
+    Setting("API_MAX_ROWS", parse_int, "1000",
+            "Largest number of rows a CKAN API list or search returns in one call."),
+    Setting("REDIS_URL", parse_str, "",
+            "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
+            "SQLite queue in `VAR_DIR`."),
+    Setting("TIME_ZONE", parse_str, "Asia/Ho_Chi_Minh", "Time zone for dates shown and deadlines."),
+    Setting("LOG_LEVEL", parse_str, "INFO", "Level of the portal's log on standard error."),
+]

@@ -1,0 +1,56 @@
+"""Shared fixtures: three kinds of people (as healthchecks does) and a small catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+
+from portal.accounts.models import Role, User
+from portal.agencies.models import Agency, Sector
+from portal.lib import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
+    """Every test stores files in its own folder; nothing leaks between tests or into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+
+
+@pytest.fixture
+def sectors(db: None) -> list[Sector]:
+    return list(Sector.objects.all())
+
+
+@pytest.fixture
+def agency(sectors: list[Sector]) -> Agency:
+    return factories.make_agency(sectors=sectors[:3], name="Sở Nông nghiệp và Môi trường",
+                                 slug="so-nong-nghiep-moi-truong")
+
+
+@pytest.fixture
+def other_agency(sectors: list[Sector]) -> Agency:
+    return factories.make_agency(sectors=sectors[3:6], name="Sở Y tế", slug="so-y-te")
+
+
+@pytest.fixture
+def editor(agency: Agency) -> User:
+    return factories.make_user(role=Role.EDITOR, agency=agency, username="editor")
+
+
+@pytest.fixture
+def outsider(other_agency: Agency) -> User:
+    return factories.make_user(role=Role.EDITOR, agency=other_agency, username="outsider")
+
+
+@pytest.fixture
+def sysadmin(db: None) -> User:
+    return factories.make_user(role=Role.SYSADMIN, username="sysadmin")
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return factories.make_user(role=Role.SUPERVISOR, username="supervisor")

@@ -1,0 +1,94 @@
+"""Strict parsing of settings from environment variables.
+
+Every setting the portal reads is declared once in `portal.config` with a type, a default and a
+line of documentation. A value that does not parse stops start-up with a message naming the
+variable, instead of running with a surprise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2,
+              "MIB": 1024**2, "G": 1024**3, "GB": 1024**3, "GIB": 1024**3}
+SIZE_PATTERN = re.compile(r"^\s*(\d+)\s*([A-Za-z]*)\s*$")
+
+
+def parse_bool(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("expected one of 1/0, true/false, yes/no, on/off")
+
+
+def parse_int(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def parse_size(raw: str) -> int:
+    """Parse a byte size such as `1073741824`, `512M` or `1 GiB`."""
+    match = SIZE_PATTERN.match(raw)
+    unit = match.group(2).upper() if match else None
+    if not match or unit not in SIZE_UNITS:
+        raise ValueError("expected a size such as 1073741824, 512M or 1GiB")
+    return int(match.group(1)) * SIZE_UNITS[unit]
+
+
+def parse_list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_str(raw: str) -> str:
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the portal reads."""
+
+    name: str
+    parse: Callable[[str], Any]
+    default: str | None
+    doc: str
+    secret: bool = False
+
+    def read(self, environ: Mapping[str, str]) -> Any:
+        raw = self.raw_value(environ)
+        if raw is None:
+            return None
+        try:
+            return self.parse(raw)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"Environment variable {self.name}={raw!r} is invalid: {error}."
+            ) from None
+
+    def raw_value(self, environ: Mapping[str, str]) -> str | None:
+        if self.secret and f"{self.name}_FILE" in environ:
+            path = environ[f"{self.name}_FILE"]
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read().strip()
+            except OSError as error:
+                raise ImproperlyConfigured(
+                    f"{self.name}_FILE={path!r} cannot be read: {error.strerror}."
+                ) from None
+        return environ.get(self.name, self.default)
+
+
+def read_all(settings: list[Setting], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    source = os.environ if environ is None else environ
+    return {setting.name: setting.read(source) for setting in settings}

@@ -1,0 +1,20 @@
+"""URLs follow CKAN's scheme, so that links to a portal migrated from CKAN keep working."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("user/", include("portal.accounts.urls")),
+    path("", include("portal.interop.urls")),
+    path("", include("portal.agencies.urls")),
+    path("", include("portal.catalog.urls")),
+    path("", include("portal.pages.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
