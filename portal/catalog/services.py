@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import get_valid_filename
+from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import Action, can
@@ -358,3 +358,24 @@ def resource_delete(*, user: Actor, resource: Resource) -> None:
     resource.delete()
     _bump_version(dataset, None)
     _record(dataset, user, DatasetChange.Action.RESOURCE_DELETED, note=resource.name)
+
+
+# URL names ---------------------------------------------------------------------------------
+
+
+def suggest_slug(title: str, *, dataset: Dataset | None = None) -> str:
+    """A free URL name made from a title: "Đất đai năm 2025" → "dat-dai-nam-2025".
+
+    Diacritics are folded first ("đ" included), so Vietnamese titles give readable names.
+    """
+    base = slugify(fold(title))[:90].strip("-_")
+    if len(base) < 2:
+        base = f"dataset-{base}".rstrip("-")
+    similar = Dataset.objects.filter(slug__startswith=base)
+    if dataset is not None:
+        similar = similar.exclude(pk=dataset.pk)
+    taken = set(similar.values_list("slug", flat=True))
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate

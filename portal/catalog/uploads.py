@@ -17,12 +17,18 @@ TOO_LARGE = "portal_upload_too_large"
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
+    too_large = False
+
     def handle_raw_input(self, input_data: Any, META: Any, content_length: int,  # noqa: N803
                          boundary: Any, encoding: str | None = None) -> None:
-        if content_length > settings.MAX_UPLOAD_SIZE + 64 * 1024:
-            self._refuse()
+        # Only remember the verdict here: refusing now would drop the form's other fields, the
+        # CSRF token first, and Django's parser does not expect StopUpload at this point (it
+        # would become a 500). `new_file` refuses before the first byte of a file is kept.
+        self.too_large = content_length > settings.MAX_UPLOAD_SIZE + 64 * 1024
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.too_large:
+            self._refuse()
         super().new_file(*args, **kwargs)
         self.digest = hashlib.sha256()
         self.received = 0
@@ -37,6 +43,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
     def file_complete(self, file_size: int) -> TemporaryUploadedFile:
         uploaded = super().file_complete(file_size)
+        assert isinstance(uploaded, TemporaryUploadedFile)
         uploaded.sha256 = self.digest.hexdigest()  # type: ignore[attr-defined]
         return uploaded
 
