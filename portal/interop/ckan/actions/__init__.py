@@ -1,0 +1,48 @@
+"""Every action of the API, by name. An action takes the call's context and its parameters and
+returns the `result`, or raises a `CkanError`."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from portal.interop.ckan.actions import datasets, groups, site
+from portal.interop.ckan.context import Context
+from portal.interop.ckan.errors import NotFoundError
+from portal.interop.ckan.params import Params
+
+Action = Callable[[Context, Mapping[str, Any]], Any]
+
+
+def help_show(context: Context, data: Mapping[str, Any]) -> str:
+    """Return the documentation of an action.
+
+    :param name: the action's name
+    """
+    params = Params(data)
+    name = params.required("name")
+    params.check()
+    action = ACTIONS.get(name)
+    if action is None:
+        raise NotFoundError(_("Action function not found"))
+    return inspect.getdoc(action) or ""
+
+
+ACTIONS: dict[str, Action] = {
+    "status_show": site.status_show,
+    "license_list": site.license_list,
+    "tag_list": site.tag_list,
+    "package_list": datasets.package_list,
+    "package_show": datasets.package_show,
+    "package_search": datasets.package_search,
+    "current_package_list_with_resources": datasets.current_package_list_with_resources,
+    "resource_show": datasets.resource_show,
+    "organization_list": groups.organization_list,
+    "organization_show": groups.organization_show,
+    "group_list": groups.group_list,
+    "group_show": groups.group_show,
+    "help_show": help_show,
+}
