@@ -20,6 +20,12 @@ def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: LazySettings) -> None:
+    """Real hashing costs ~0.3 s a password by design; tests make hundreds of accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sectors(db: None) -> list[Sector]:
     return list(Sector.objects.all())

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.interop",
     "portal.pages",
     "portal.ops",
+    "portal.demo",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +86,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA busy_timeout=5000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

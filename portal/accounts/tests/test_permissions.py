@@ -1,0 +1,99 @@
+"""Every role × action × access level, in one table. The pages and APIs ask the same module."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from portal.accounts.models import Role
+from portal.accounts.permissions import Action, can, visible_datasets_q
+from portal.agencies.models import Agency
+from portal.catalog.models import AccessLevel, Dataset, Status
+from portal.lib import factories
+
+# Who is asking: a role, and whether they belong to the dataset's agency.
+PEOPLE = ["anonymous", "sysadmin", "supervisor", "own_admin", "own_editor", "own_member",
+          "other_admin", "other_editor", "other_member", "inactive_editor"]
+
+Y, N = True, False
+
+# (status, access level) → who may see the dataset, in the order of PEOPLE.
+VIEW = {
+    ("published", "public"):   [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    ("published", "agencies"): [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+    ("published", "agency"):   [N, Y, Y, Y, Y, Y, N, N, N, N],
+    ("draft", "public"):       [N, Y, Y, Y, Y, Y, N, N, N, N],
+    ("draft", "agency"):       [N, Y, Y, Y, Y, Y, N, N, N, N],
+    ("withdrawn", "public"):   [N, Y, Y, Y, Y, Y, N, N, N, N],
+}
+
+# Actions on the dataset's agency or its datasets, whatever the access level.
+WRITE = {
+    Action.EDIT_DATASET:     [N, Y, N, Y, Y, N, N, N, N, N],
+    Action.PUBLISH_DATASET:  [N, Y, N, Y, Y, N, N, N, N, N],
+    Action.CREATE_DATASET:   [N, Y, N, Y, Y, N, N, N, N, N],
+    Action.MANAGE_MEMBERS:   [N, Y, N, Y, N, N, N, N, N, N],
+    Action.MANAGE_CATALOGUE: [N, Y, Y, N, N, N, N, N, N, N],
+    Action.MANAGE_ACCOUNTS:  [N, Y, N, N, N, N, N, N, N, N],
+}
+
+
+@pytest.fixture
+def people(agency: Agency, other_agency: Agency) -> dict[str, object]:
+    inactive = factories.make_user(role=Role.EDITOR, agency=agency, is_active=False)
+    return {
+        "anonymous": AnonymousUser(),
+        "sysadmin": factories.make_user(role=Role.SYSADMIN),
+        "supervisor": factories.make_user(role=Role.SUPERVISOR),
+        "own_admin": factories.make_user(role=Role.ADMIN, agency=agency),
+        "own_editor": factories.make_user(role=Role.EDITOR, agency=agency),
+        "own_member": factories.make_user(role=Role.MEMBER, agency=agency),
+        "other_admin": factories.make_user(role=Role.ADMIN, agency=other_agency),
+        "other_editor": factories.make_user(role=Role.EDITOR, agency=other_agency),
+        "other_member": factories.make_user(role=Role.MEMBER, agency=other_agency),
+        "inactive_editor": inactive,
+    }
+
+
+def dataset_in(agency: Agency, status: str, access_level: str) -> Dataset:
+    dataset = factories.make_dataset(agency=agency, publish=False, access_level=access_level)
+    Dataset.objects.filter(pk=dataset.pk).update(status=status)
+    dataset.refresh_from_db()
+    return dataset
+
+
+@pytest.mark.parametrize(("status", "access_level"), list(VIEW))
+def test_who_sees_a_dataset(people: dict[str, object], agency: Agency, status: str,
+                            access_level: str) -> None:
+    dataset = dataset_in(agency, status, access_level)
+    for person, expected in zip(PEOPLE, VIEW[(status, access_level)], strict=True):
+        user = people[person]
+        assert can(user, Action.VIEW_DATASET, dataset) is expected, person  # type: ignore[arg-type]
+        listed = Dataset.objects.filter(visible_datasets_q(user)).filter(pk=dataset.pk).exists()  # type: ignore[arg-type]
+        assert listed is expected, f"{person}: the list filter disagrees with the rule"
+
+
+@pytest.mark.parametrize("action", list(WRITE))
+@pytest.mark.parametrize("access_level", AccessLevel.values)
+def test_who_writes(people: dict[str, object], agency: Agency, action: Action,
+                    access_level: str) -> None:
+    dataset = dataset_in(agency, Status.PUBLISHED, access_level)
+    target = {Action.CREATE_DATASET: agency, Action.MANAGE_MEMBERS: agency,
+              Action.MANAGE_CATALOGUE: None, Action.MANAGE_ACCOUNTS: None}.get(action, dataset)
+    for person, expected in zip(PEOPLE, WRITE[action], strict=True):
+        assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
+
+
+def test_nobody_creates_datasets_for_a_ceased_agency(people: dict[str, object],
+                                                     agency: Agency) -> None:
+    agency.valid_to = agency.created.date().replace(year=2000)
+    agency.save()
+    for person in PEOPLE:
+        assert not can(people[person], Action.CREATE_DATASET, agency), person  # type: ignore[arg-type]
+
+
+def test_sysadmin_role_alone_grants_django_admin(agency: Agency) -> None:
+    sysadmin = factories.make_user(role=Role.SYSADMIN)
+    editor = factories.make_user(role=Role.EDITOR, agency=agency, is_superuser=True, is_staff=True)
+    assert sysadmin.is_superuser and sysadmin.is_staff
+    assert not editor.is_superuser and not editor.is_staff
