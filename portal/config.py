@@ -3,7 +3,19 @@
 `docs/configuration.md` documents each of them; a test fails when one is missing there.
 """
 
-from portal.lib.env import Setting, parse_bool, parse_int, parse_list, parse_size, parse_str
+from portal.lib.env import (
+    Setting,
+    parse_bool,
+    parse_database_url,
+    parse_int,
+    parse_list,
+    parse_log_level,
+    parse_redis_url,
+    parse_size,
+    parse_str,
+    parse_time_zone,
+    parse_url,
+)
 
 SETTINGS: list[Setting] = [
     Setting("DEBUG", parse_bool, "false",
@@ -11,14 +23,14 @@ SETTINGS: list[Setting] = [
     Setting("SECRET_KEY", parse_str, None,
             "Key that signs sessions and tokens. If unset, one is generated on first run and kept "
             "in `VAR_DIR/secret_key`.", secret=True),
-    Setting("DATABASE_URL", parse_str, None,
+    Setting("DATABASE_URL", parse_database_url, None,
             "Metadata database: `sqlite:///path` or `postgres://user:pass@host:5432/name`. "
             "Default: the SQLite file `VAR_DIR/portal.sqlite3`.", secret=True),
     Setting("VAR_DIR", parse_str, "var",
             "Folder for the SQLite database, uploaded files, the job queue and the secret key."),
     Setting("ALLOWED_HOSTS", parse_list, "localhost,127.0.0.1,[::1]",
             "Comma-separated host names the portal answers to."),
-    Setting("SITE_URL", parse_str, "",
+    Setting("SITE_URL", parse_url, "",
             "Public base URL, e.g. `https://data.ninhbinh.gov.vn`, used for absolute links in the "
             "APIs. Default: taken from each request."),
     Setting("HTTPS", parse_bool, "false",
@@ -32,9 +44,9 @@ SETTINGS: list[Setting] = [
             "are refused before anything is stored."),
     Setting("API_MAX_ROWS", parse_int, "1000",
             "Largest number of rows a CKAN API list or search returns in one call."),
-    Setting("REDIS_URL", parse_str, "",
+    Setting("REDIS_URL", parse_redis_url, "",
             "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
             "SQLite queue in `VAR_DIR`."),
-    Setting("TIME_ZONE", parse_str, "Asia/Ho_Chi_Minh", "Time zone for dates shown and deadlines."),
-    Setting("LOG_LEVEL", parse_str, "INFO", "Level of the portal's log on standard error."),
+    Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh", "Time zone for dates shown and deadlines."),
+    Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
 ]

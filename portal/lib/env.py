@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,43 @@ def parse_list(raw: str) -> list[str]:
 
 def parse_str(raw: str) -> str:
     return raw
+
+
+def parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return level
+
+
+def parse_time_zone(raw: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(raw.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected a time zone name such as Asia/Ho_Chi_Minh") from None
+    return raw.strip()
+
+
+def parse_url(raw: str) -> str:
+    """An http(s) base URL, or empty."""
+    value = raw.strip().rstrip("/")
+    if value and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        raise ValueError("expected an address such as https://data.ninhbinh.gov.vn")
+    return value
+
+
+def parse_redis_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not re.match(r"^(redis|rediss|unix)://", value):
+        raise ValueError("expected redis://host:6379/0")
+    return value
+
+
+def parse_database_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not re.match(r"^(sqlite|postgres|postgresql|pgsql)://", value):
+        raise ValueError("expected sqlite:///path or postgres://user@host:5432/name")
+    return value
 
 
 @dataclass(frozen=True)
