@@ -1,0 +1,52 @@
+"""Both catalogues cover every translatable string of the source, and compile."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import LazySettings
+
+from portal.ops.management.commands.update_catalogues import extract
+
+ROOT = Path(__file__).resolve().parents[3]
+COMMITTED = ROOT / "portal" / "locale"
+
+
+def msgids(catalogue: polib.POFile) -> set[str]:
+    return {entry.msgid for entry in catalogue if not entry.obsolete}
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (.ci/run installs it)")
+def test_catalogues_cover_every_string_in_the_source(settings: LazySettings,
+                                                     tmp_path: Path) -> None:
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        extract(tmp_path)
+    finally:
+        os.chdir(cwd)
+    source = msgids(polib.pofile(str(tmp_path / "vi" / "LC_MESSAGES" / "django.po")))
+    for language in ("vi", "en"):
+        committed = polib.pofile(str(COMMITTED / language / "LC_MESSAGES" / "django.po"))
+        missing = source - msgids(committed)
+        assert not missing, f"run `portal update_catalogues` and translate: {sorted(missing)[:20]}"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_string_is_translated(language: str) -> None:
+    catalogue = polib.pofile(str(COMMITTED / language / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in catalogue if not e.obsolete and not e.translated()]
+    assert not untranslated, f"{language}: translate {untranslated[:20]}"
+
+
+def test_python_format_placeholders_survive_translation() -> None:
+    catalogue = polib.pofile(str(COMMITTED / "vi" / "LC_MESSAGES" / "django.po"))
+    for entry in catalogue:
+        if "python-format" in entry.flags and entry.msgstr:
+            for placeholder in ("%(", "%s", "%d"):
+                assert entry.msgid.count(placeholder) == entry.msgstr.count(placeholder), entry.msgid
