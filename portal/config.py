@@ -47,6 +47,7 @@ SETTINGS: list[Setting] = [
     Setting("REDIS_URL", parse_redis_url, "",
             "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
             "SQLite queue in `VAR_DIR`."),
-    Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh", "Time zone for dates shown and deadlines."),
+    Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
+            "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
 ]

@@ -17,6 +17,9 @@ from portal.lib import factories
 def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
     """Every test stores files in its own folder; nothing leaks between tests or into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The manifest storage needs `collectstatic`; tests serve static files from the source.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     yield
 
 

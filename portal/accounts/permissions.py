@@ -43,7 +43,7 @@ class Action(StrEnum):
 def role_of(user: Actor) -> Role | None:
     if not user.is_authenticated or not user.is_active:
         return None
-    return Role(user.role)  # type: ignore[union-attr]
+    return Role(user.role)
 
 
 def _agency_id(user: Actor) -> int | None:

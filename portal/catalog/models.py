@@ -184,7 +184,7 @@ class Resource(models.Model):
 
     @property
     def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class DatasetChange(models.Model):

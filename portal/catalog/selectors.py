@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from portal.accounts.permissions import visible_datasets_q
-from portal.catalog.models import Dataset, Resource
+from portal.catalog.models import Dataset, DatasetChange, Licence, Resource
 from portal.lib.errors import NotFound
 from portal.lib.text import fold
 
@@ -40,10 +41,8 @@ def with_related(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
 def get_dataset(user: Actor, name_or_id: str) -> Dataset:
     """A dataset by URL name or id, or NotFound, also when the user may not see it."""
     lookup = Q(slug=name_or_id)
-    try:
+    with contextlib.suppress(ValueError):
         lookup |= Q(pk=uuid.UUID(name_or_id))
-    except ValueError:
-        pass
     dataset = with_related(visible_datasets(user)).filter(lookup).first()
     if dataset is None:
         raise NotFound("Dataset not found")
@@ -92,7 +91,7 @@ def search_datasets(user: Actor, query: DatasetQuery) -> QuerySet[Dataset]:
     if query.formats:
         formats = Q()
         for name in query.formats:
-            formats |= Q(resources__format__iexact=name)
+            formats |= Q(format__iexact=name)
         datasets = datasets.filter(pk__in=Resource.objects.filter(formats).values("dataset_id"))
     if query.licences:
         datasets = datasets.filter(licence__code__in=query.licences)
@@ -125,3 +124,62 @@ def facet_counts(datasets: QuerySet[Dataset], facet: str,
         .order_by("-count", value)[:limit]
     )
     return [(row[value], row[label], row["count"]) for row in rows]
+
+
+# Public pages ------------------------------------------------------------------------------
+# The public catalogue (home, list, sector and agency pages) lists published datasets only, as
+# CKAN's search does: drafts and withdrawn datasets stay reachable by URL for those who may see
+# them, and on the staff dashboard.
+
+# Labels in English for the facets whose values have an English name.
+FACETS.update({
+    "sectors_en": ("sectors__code", "sectors__name_en"),
+    "licences_en": ("licence__code", "licence__title_en"),
+})
+
+
+def listed_datasets(user: Actor) -> QuerySet[Dataset]:
+    """Published datasets the user may see: what the public pages list and count."""
+    return visible_datasets(user).filter(status="published")
+
+
+@dataclass(frozen=True)
+class CatalogueTotals:
+    datasets: int
+    agencies: int
+    resources: int
+    views: int
+
+
+def catalogue_totals(user: Actor) -> CatalogueTotals:
+    """Headline numbers over the datasets the user may see, in two queries."""
+    listed = listed_datasets(user)
+    summary = listed.aggregate(datasets=Count("pk"), agencies=Count("agency", distinct=True),
+                               views=Sum("view_count"))
+    resources = Resource.objects.filter(dataset__in=listed.values("pk")).count()
+    return CatalogueTotals(datasets=summary["datasets"], agencies=summary["agencies"],
+                           resources=resources, views=summary["views"] or 0)
+
+
+def newest_datasets(user: Actor, limit: int = 6) -> list[Dataset]:
+    return list(with_related(listed_datasets(user)).order_by(
+        F("published").desc(nulls_last=True), "-created", "slug")[:limit])
+
+
+def most_viewed_datasets(user: Actor, limit: int = 6) -> list[Dataset]:
+    return list(with_related(listed_datasets(user)).order_by(
+        "-view_count", "-modified", "slug")[:limit])
+
+
+def dataset_history(dataset: Dataset, limit: int = 100) -> list[DatasetChange]:
+    """The latest changes of a dataset, newest first, with who made them."""
+    return list(DatasetChange.objects.filter(dataset=dataset).select_related("user")[:limit])
+
+
+def licences() -> list[Licence]:
+    return list(Licence.objects.all())
+
+
+def search_listed_datasets(user: Actor, query: DatasetQuery) -> QuerySet[Dataset]:
+    """`search_datasets` restricted to what the public list shows (published datasets)."""
+    return search_datasets(user, query).filter(status="published")

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -75,7 +76,7 @@ def validate_dataset_fields(agency: Agency, data: DatasetFields,
         errors["title"] = [_("Enter a title.")]
     if not SLUG_PATTERN.match(data.slug):
         errors["slug"] = [_("Use 2 to 100 lower-case letters, digits, hyphens or underscores.")]
-    elif Dataset.objects.filter(slug=data.slug).exclude(pk=getattr(dataset, "pk", None)).exists():
+    elif _slug_taken(data.slug, dataset):
         errors["slug"] = [_("Another dataset already uses this URL name.")]
     allowed = set(agency.sectors.values_list("pk", flat=True))
     outside = [sector.name for sector in data.sectors if sector.pk not in allowed]
@@ -97,6 +98,13 @@ def validate_dataset_fields(agency: Agency, data: DatasetFields,
         errors["frequency"] = [_("Choose an update frequency from the list.")]
     if errors:
         raise ApplicationError(_("The dataset could not be saved."), errors)
+
+
+def _slug_taken(slug: str, dataset: Dataset | None) -> bool:
+    others = Dataset.objects.filter(slug=slug)
+    if dataset is not None:
+        others = others.exclude(pk=dataset.pk)
+    return others.exists()
 
 
 def _search_text(data: DatasetFields) -> str:
@@ -246,7 +254,7 @@ def safe_file_name(name: str) -> str:
     base = PurePosixPath(name.replace("\\", "/")).name
     try:
         cleaned = get_valid_filename(base)[-120:].lstrip(".")
-    except Exception:  # noqa: BLE001 - Django raises SuspiciousFileOperation for "." and ".."
+    except SuspiciousFileOperation:  # Django refuses "." and ".."
         cleaned = ""
     return cleaned or "data"
 
@@ -284,12 +292,12 @@ def _store_file(resource: Resource, upload: File[bytes]) -> str:
     name = safe_file_name(upload.name or "")
     sha256 = getattr(upload, "sha256", None)
     if sha256 is None:
-        sha256, _size = hash_file(upload)  # type: ignore[arg-type]
+        sha256, _size = hash_file(upload)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     resource.sha256 = sha256
     resource.size = upload.size
     resource.media_type = media_type
-    resource.encoding = _detect_encoding(upload, media_type)  # type: ignore[arg-type]
+    resource.encoding = _detect_encoding(upload, media_type)
     suffix = PurePosixPath(name).suffix.lstrip(".").upper()
     resource.format = resource.format or {"GEOJSON": "GeoJSON"}.get(suffix, suffix)
     stored = default_storage.save(f"resources/{resource.dataset_id}/{resource.pk}/{name}", upload)
@@ -328,7 +336,7 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
     dataset = resource.dataset
     _require(user, Action.EDIT_DATASET, dataset)
     _validate_resource(data, has_file=upload is not None or bool(resource.file))
-    old_file = resource.file.name if upload is not None else ""
+    old_file = (resource.file.name or "") if upload is not None else ""
     changed = [name for name in ("name", "description", "period", "url", "format")
                if getattr(resource, name) != getattr(data, name)]
     for name in ("name", "description", "period", "url", "format"):
@@ -354,7 +362,7 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
 def resource_delete(*, user: Actor, resource: Resource) -> None:
     dataset = resource.dataset
     _require(user, Action.EDIT_DATASET, dataset)
-    _delete_after_commit(resource.file.name if resource.file else "")
+    _delete_after_commit(resource.file.name or "")
     resource.delete()
     _bump_version(dataset, None)
     _record(dataset, user, DatasetChange.Action.RESOURCE_DELETED, note=resource.name)

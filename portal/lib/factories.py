@@ -30,7 +30,8 @@ def make_agency(*, sectors: list[Sector] | None = None, **overrides: Any) -> Age
 
 
 def make_user(*, role: Role | str, agency: Agency | None = None,
-              password: str = "correct horse battery staple", **overrides: Any) -> User:
+              password: str = "correct horse battery staple",  # noqa: S107 - tests only
+              **overrides: Any) -> User:
     number = next(_counter)
     user = User(username=overrides.pop("username", f"{role}{number}"), role=role, agency=agency,
                 email=f"user{number}@example.vn", **overrides)

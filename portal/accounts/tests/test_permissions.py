@@ -95,5 +95,7 @@ def test_nobody_creates_datasets_for_a_ceased_agency(people: dict[str, object],
 def test_sysadmin_role_alone_grants_django_admin(agency: Agency) -> None:
     sysadmin = factories.make_user(role=Role.SYSADMIN)
     editor = factories.make_user(role=Role.EDITOR, agency=agency, is_superuser=True, is_staff=True)
-    assert sysadmin.is_superuser and sysadmin.is_staff
-    assert not editor.is_superuser and not editor.is_staff
+    assert sysadmin.is_superuser
+    assert sysadmin.is_staff
+    assert not editor.is_superuser
+    assert not editor.is_staff

@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         portal = [sys.executable, "-m", "portal.manage"]
-        worker = None if options["no_jobs"] else subprocess.Popen([*portal, "run_huey"])  # noqa: S603
+        worker = None
+        if not options["no_jobs"]:
+            worker = subprocess.Popen([*portal, "run_huey"])  # noqa: S603
         web = subprocess.Popen([  # noqa: S603
             sys.executable, "-m", "gunicorn", "portal.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}",
@@ -32,7 +34,8 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             "--forwarded-allow-ips", "127.0.0.1",
         ])
-        self.stdout.write(f"Portal on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)")
+        address = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"Portal on {address} (Ctrl+C stops it)")
         try:
             code = web.wait()
         except KeyboardInterrupt:

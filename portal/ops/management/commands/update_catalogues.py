@@ -35,7 +35,7 @@ def extract(locale_root: Path) -> None:
 
 
 class Command(BaseCommand):
-    help = "Update the vi and en catalogues from the source; English strings translate to themselves."
+    help = "Update the vi and en catalogues; English strings translate to themselves."
 
     def handle(self, *args: Any, **options: Any) -> None:
         extract(Path(settings.LOCALE_PATHS[0]))
