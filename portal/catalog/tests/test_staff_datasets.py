@@ -63,8 +63,9 @@ def member(agency: Agency) -> User:
     return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
 
 
-def test_staff_pages_send_anonymous_visitors_to_login(client: Client, agency: Agency) -> None:
-    dataset = factories.make_dataset(agency=agency)
+def test_staff_pages_send_anonymous_visitors_to_login(client: Client, agency: Agency,
+                                                      editor: User) -> None:
+    dataset = factories.make_dataset(agency=agency, user=editor)
     for url in (reverse("catalog:dashboard"), reverse("catalog:dataset_create"),
                 reverse("catalog:dataset_edit", args=[dataset.slug]),
                 reverse("catalog:dataset_publish", args=[dataset.slug])):
@@ -107,7 +108,7 @@ def test_create_page_is_accessible_and_offers_only_the_agency_sectors(
 
 def test_url_name_is_suggested_from_the_vietnamese_title(client: Client, agency: Agency,
                                                          editor: User) -> None:
-    factories.make_dataset(agency=agency, slug="duong-do-thi")
+    factories.make_dataset(agency=agency, user=editor, slug="duong-do-thi")
     response = signed_in(client, editor).get(
         reverse("catalog:dataset_create"),
         {"title": "Đường đô thị", "slug": "", "slug_suggested": ""}, HTTP_HX_REQUEST="true")
@@ -200,9 +201,10 @@ def test_bad_input_is_refused_with_a_message_never_a_500(
 
 
 def test_editor_cannot_edit_another_agencys_dataset(client: Client, editor: User,
-                                                    other_agency: Agency) -> None:
-    draft = factories.make_dataset(agency=other_agency, publish=False)
-    published = factories.make_dataset(agency=other_agency)
+                                                    other_agency: Agency,
+                                                    outsider: User) -> None:
+    draft = factories.make_dataset(agency=other_agency, user=outsider, publish=False)
+    published = factories.make_dataset(agency=other_agency, user=outsider)
     signed_in(client, editor)
     assert client.get(reverse("catalog:dataset_edit", args=[draft.slug])).status_code == 404
     url = reverse("catalog:dataset_edit", args=[published.slug])
@@ -221,9 +223,9 @@ def test_member_cannot_create_a_dataset(client: Client, agency: Agency, member: 
     assert not Dataset.objects.exists()
 
 
-def test_supervisor_cannot_edit_or_publish(client: Client, agency: Agency,
+def test_supervisor_cannot_edit_or_publish(client: Client, agency: Agency, editor: User,
                                            supervisor: User) -> None:
-    dataset = factories.make_dataset(agency=agency, publish=False)
+    dataset = factories.make_dataset(agency=agency, user=editor, publish=False)
     signed_in(client, supervisor)
     edit = reverse("catalog:dataset_edit", args=[dataset.slug])
     assert client.get(edit).status_code == 403

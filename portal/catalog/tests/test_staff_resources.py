@@ -57,6 +57,11 @@ def add_url(dataset: Dataset) -> str:
     return reverse("catalog:resource_create", args=[dataset.slug])
 
 
+def stored_name(resource: Resource) -> str:
+    assert resource.file.name
+    return resource.file.name
+
+
 def stored_files(media: Path) -> list[Path]:
     return [path for path in media.rglob("*") if path.is_file()]
 
@@ -72,7 +77,7 @@ def test_editor_uploads_a_csv_hashed_and_stored_whole(staff: Client, draft: Data
     assert resource.size == len(CSV)
     assert resource.format == "CSV"
     assert resource.period == "2026-Q1"
-    with default_storage.open(resource.file.name, "rb") as handle:
+    with default_storage.open(stored_name(resource), "rb") as handle:
         assert handle.read() == CSV
     assert draft.changes.filter(action=DatasetChange.Action.RESOURCE_ADDED).exists()
 
@@ -162,7 +167,7 @@ def test_editor_replaces_a_file_and_the_old_one_is_deleted(
         staff: Client, draft: Dataset, editor: User,
         django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
     resource = factories.make_resource(dataset=draft, user=editor)
-    old_name = resource.file.name
+    old_name = stored_name(resource)
     new = "ma,ten\n2,Tam Điệp\n".encode()
     url = reverse("catalog:resource_edit", args=[draft.slug, resource.pk])
     assert staff.get(url).status_code == 200
@@ -175,7 +180,7 @@ def test_editor_replaces_a_file_and_the_old_one_is_deleted(
     assert resource.kind == ResourceKind.FILE
     assert resource.sha256 == hashlib.sha256(new).hexdigest()
     assert not default_storage.exists(old_name)
-    assert default_storage.exists(resource.file.name)
+    assert default_storage.exists(stored_name(resource))
 
 
 def test_delete_asks_first_then_removes_resource_and_file(
@@ -188,7 +193,7 @@ def test_delete_asks_first_then_removes_resource_and_file(
     with django_capture_on_commit_callbacks(execute=True):
         assert staff.post(url).status_code == 302
     assert not Resource.objects.exists()
-    assert not default_storage.exists(resource.file.name)
+    assert not default_storage.exists(stored_name(resource))
     assert draft.changes.filter(action=DatasetChange.Action.RESOURCE_DELETED).exists()
 
 
