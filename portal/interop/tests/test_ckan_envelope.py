@@ -108,8 +108,8 @@ def test_other_methods_are_refused_in_ckan_shape(client: Client) -> None:
 
 
 def test_repeated_parameter_is_a_list(client: Client, catalogue: Catalogue) -> None:
-    response = client.get("/api/3/action/package_search",
-                          {"facet.field": ["tags", "groups"], "rows": 0})
+    params: dict[str, list[str] | int] = {"facet.field": ["tags", "groups"], "rows": 0}
+    response = client.get("/api/3/action/package_search", params)
     assert set(response.json()["result"]["search_facets"]) == {"tags", "groups"}
 
 

@@ -1,0 +1,82 @@
+"""Non-public datasets never reach a caller who may not see them, through any action."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from portal.accounts.models import User
+from portal.accounts.permissions import can_view_dataset
+from portal.catalog.models import Dataset
+from portal.interop.ckan.actions import ACTIONS
+from portal.interop.tests.conftest import Catalogue, call
+
+pytestmark = pytest.mark.django_db
+
+EVERYTHING = {"include_private": "true", "include_drafts": "true", "include_deleted": "true"}
+FACETS = {"facet.field": json.dumps(["organization", "groups", "tags", "res_format",
+                                     "license_id", "frequency"]), "facet.limit": -1}
+# Words that appear only in a hidden dataset: its name and its keyword.
+MARKS = {"luong-can-bo": "bí mật nhà nước", "ho-so-noi-bo": "nội bộ", "ban-nhap": "nháp",
+         "da-rut": "rút"}
+
+
+def calls(catalogue: Catalogue) -> list[tuple[str, dict[str, Any]]]:
+    """Every action, asked for as much as it can give."""
+    found: list[tuple[str, dict[str, Any]]] = [
+        ("package_list", {"include_private": "true"}),
+        ("package_search", {**EVERYTHING, **FACETS, "rows": 1000}),
+        ("package_search", {"q": "nội bộ nháp", **EVERYTHING}),
+        ("current_package_list_with_resources", {"include_private": "true", "limit": 1000}),
+        ("organization_list", {"all_fields": "true"}),
+        ("group_list", {"all_fields": "true"}),
+        ("tag_list", {"all_fields": "true"}),
+        ("license_list", {}),
+        ("status_show", {}),
+    ]
+    for dataset in catalogue.hidden:
+        found += [("package_show", {"id": dataset.slug}), ("package_show", {"id": str(dataset.pk)}),
+                  ("resource_show", {"id": str(dataset.resources.get().pk)}),
+                  ("organization_show", {"id": dataset.agency.slug, "include_datasets": "true"})]
+        found += [("group_show", {"id": sector.code, "include_datasets": "true"})
+                  for sector in dataset.sectors.all()]
+    return found
+
+
+def test_every_action_is_checked_here(catalogue: Catalogue) -> None:
+    assert {name for name, _params in calls(catalogue)} == set(ACTIONS) - {"help_show"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_member", "member", "supervisor"])
+def test_hidden_datasets_never_reach_who_may_not_see_them(
+        client: Client, catalogue: Catalogue, who: str, request: pytest.FixtureRequest) -> None:
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    if isinstance(user, User):
+        client.force_login(user)
+    unseen = [dataset.slug for dataset in catalogue.hidden
+              if not can_view_dataset(user, Dataset.objects.get(pk=dataset.pk))]
+    for action, params in calls(catalogue):
+        answer = call(client, action, **params)
+        text = json.dumps(answer.body, ensure_ascii=False)
+        for slug in unseen:
+            assert slug not in text, (who, action, params)
+            assert MARKS[slug] not in text, (who, action, params)
+
+
+@pytest.mark.parametrize(("who", "visible"), [
+    ("anonymous", 2), ("other_member", 3), ("member", 4), ("supervisor", 4)])
+def test_counts_add_up_to_the_published_datasets_the_caller_may_see(
+        client: Client, catalogue: Catalogue, who: str, visible: int,
+        request: pytest.FixtureRequest) -> None:
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    organizations = call(client, "organization_list", all_fields=True).result
+    assert sum(org["package_count"] for org in organizations) == visible
+    search = call(client, "package_search", include_private=True, rows=0).result
+    assert search["count"] == visible
+    public_only = call(client, "package_search", rows=0).result
+    assert public_only["count"] == 2
