@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-
 Rows = list[dict[str, Any]]
 # Fixed document dates keep the XLSX files the same from one load to the next.
 XLSX_DATE = datetime(2025, 7, 1)  # openpyxl writes naive datetimes
@@ -29,6 +27,10 @@ def to_csv(rows: Rows) -> bytes:
 
 
 def to_xlsx(rows: Rows) -> bytes:
+    # Imported here: `make run` starts `load_demo --if-empty` every time, and it usually only
+    # finds data and stops: it should not pay for loading openpyxl.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Cổng dữ liệu mở tỉnh Ninh Bình (dữ liệu minh hoạ)"
     workbook.properties.created = workbook.properties.modified = XLSX_DATE
