@@ -16,6 +16,7 @@ from portal.demo import people
 from portal.demo.tables import wards_of
 from portal.lib.text import fold
 
+PROVINCE_CODE = 37  # the demo is of Ninh Bình
 NEW_PROVINCE = date(2025, 7, 1)
 SUPERVISOR = "so-khoa-hoc-cong-nghe"
 OPERATOR = "trung-tam-cntt-tt"

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from portal.demo.accounts import format_accounts, write_accounts_file
+from portal.demo.agencies import PROVINCE_CODE
 from portal.demo.load import database_has_data, load_demo
 
 
@@ -29,13 +30,12 @@ class Command(BaseCommand):
                                  "(default: VAR_DIR/demo-accounts.txt).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if database_has_data():
-            if options["if_empty"]:
-                self.stdout.write(_("The database already has data; the demo was not loaded."))
-                return
-            raise CommandError(_("The database already has agencies or datasets. The demo loads "
-                                 "only into an empty database: delete var/ (or use a new "
-                                 "DATABASE_URL) and run the command again."))
+        refusal = self._refusal()
+        if refusal and options["if_empty"]:
+            self.stdout.write(refusal)
+            return
+        if refusal:
+            raise CommandError(refusal)
         accounts_file = options["accounts_file"] or Path(settings.VAR_DIR) / "demo-accounts.txt"
         started = time.monotonic()
         result = load_demo(seed=options["seed"])
@@ -49,3 +49,12 @@ class Command(BaseCommand):
         self.stdout.write(format_accounts(result.accounts))
         self.stdout.write("\n" + _("These passwords are shown only now; they are also kept in "
                                    "%(path)s (readable only by you).") % {"path": accounts_file})
+
+    def _refusal(self) -> str:
+        if database_has_data():
+            return _("The database already has agencies or datasets; the demo loads only into an "
+                     "empty database. To start again, delete var/ (or use a new DATABASE_URL).")
+        if settings.PROVINCE_CODE != PROVINCE_CODE:
+            return _("The demo is of Ninh Bình (PROVINCE_CODE=%(code)d); this portal serves "
+                     "another province, so the demo was not loaded.") % {"code": PROVINCE_CODE}
+        return ""
