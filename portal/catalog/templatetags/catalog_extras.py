@@ -13,6 +13,7 @@ from django.core.paginator import Page
 from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -120,3 +121,11 @@ def page_numbers(page: Page[Any]) -> list[int | None]:
 def dom_id(value: object) -> str:
     """A stable, unique HTML id for any value (htmx restores focus by id after a swap)."""
     return "v" + hashlib.sha256(str(value).encode()).hexdigest()[:12]
+
+
+@register.filter
+def thousands(number: int | None) -> str:
+    """A whole number with the language's thousands separator (Django's Vietnamese format has
+    no grouping, so intcomma would print 1234567)."""
+    separator = str(get_format("THOUSAND_SEPARATOR"))
+    return f"{number or 0:,}".replace(",", separator)

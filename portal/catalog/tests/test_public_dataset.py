@@ -104,7 +104,8 @@ def test_jsonld_is_a_schema_org_dataset(client: Client, catalogue: Catalogue) ->
     assert data["name"] == catalogue.public.title
     assert data["description"] == "Mô tả bộ dữ liệu."
     assert data["publisher"]["name"] == catalogue.agency.name  # type: ignore[index]
-    [download] = data["distribution"]  # type: ignore[misc]
+    distribution: list[dict[str, str]] = data["distribution"]  # type: ignore[assignment]
+    [download] = distribution
     assert download["contentUrl"].startswith("http://testserver/dataset/dan-so-theo-xa/resource/")
     assert download["encodingFormat"] == "text/csv"
 

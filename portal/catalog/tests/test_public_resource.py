@@ -113,7 +113,7 @@ def test_link_with_a_dangerous_scheme_is_never_followed(client: Client,
 
 
 def test_missing_stored_file_is_a_404_not_a_500(client: Client, catalogue: Catalogue) -> None:
-    default_storage.delete(catalogue.resource.file.name)
+    default_storage.delete(str(catalogue.resource.file.name))
     assert client.get(download_url(catalogue.resource)).status_code == 404
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from portal.accounts.models import Role, User
 from portal.agencies.models import Agency
@@ -31,7 +32,7 @@ class Catalogue:
 
 
 def make_catalogue(agency: Agency, editor: User) -> Catalogue:
-    def dataset(slug: str, title: str, **overrides: object) -> Dataset:
+    def dataset(slug: str, title: str, **overrides: Any) -> Dataset:
         return factories.make_dataset(agency=agency, user=editor, slug=slug, title=title,
                                       **overrides)
 
