@@ -13,7 +13,8 @@ from portal.agencies.models import Agency, Sector
 from portal.catalog.models import Dataset
 from portal.lib import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CSV = "ma_xa,ten_xa,dan_so\n14464,Xã Gia Viễn,31250\n".encode()
 
