@@ -34,10 +34,20 @@ RESOURCE_ACTIONS = {
 }
 
 
+HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
 @register.filter
-def markdown(source: str | None) -> SafeString:
-    """Markdown written by an agency, rendered and sanitised (safe to output as is)."""
-    return mark_safe(render_markdown(source or ""))  # noqa: S308 - sanitised by nh3
+def markdown(source: str | None, top_level: int = 2) -> SafeString:
+    """Markdown written by an agency, rendered and sanitised (safe to output as is).
+
+    Its headings are moved down so that the highest is `top_level`, to fit under the page's own.
+    """
+    html = render_markdown(source or "")
+    shift = max(int(top_level) - 2, 0)
+    if shift:
+        html = HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", html)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3
 
 
 @register.filter

@@ -68,3 +68,11 @@ def test_dom_id_is_stable_and_html_safe() -> None:
     assert extras.dom_id("dân số") == extras.dom_id("dân số")
     assert extras.dom_id("dân số") != extras.dom_id("dan so")
     assert extras.dom_id('a"b').isalnum()
+
+
+def test_markdown_headings_fit_under_the_page_headings() -> None:
+    html = extras.markdown("## Cấu trúc\n\n### Cột\n\n###### Sâu", 3)
+    assert "<h3>Cấu trúc</h3>" in html
+    assert "<h4>Cột</h4>" in html
+    assert "<h6>Sâu</h6>" in html
+    assert "<h2>" in extras.markdown("## Cấu trúc")
