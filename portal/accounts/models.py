@@ -43,6 +43,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family name (`last_name`) first, as in "Phạm Đức Quân"."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Django's admin is the operating unit's tool: its flags follow the role, never set apart.
         self.is_staff = self.is_superuser = self.role == Role.SYSADMIN

@@ -99,3 +99,9 @@ def test_sysadmin_role_alone_grants_django_admin(agency: Agency) -> None:
     assert sysadmin.is_staff
     assert not editor.is_superuser
     assert not editor.is_staff
+
+
+def test_full_names_put_the_family_name_first(agency: Agency) -> None:
+    user = factories.make_user(role=Role.EDITOR, agency=agency, first_name="Đức Quân",
+                               last_name="Phạm")
+    assert str(user) == "Phạm Đức Quân"
