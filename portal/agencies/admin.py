@@ -30,6 +30,9 @@ class SectorAdmin(SectorAdminBase):
 
 
 class AgencyForm(AgencyFormBase):
+    website = forms.URLField(label=Agency._meta.get_field("website").verbose_name,
+                             required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = ("name", "name_en", "short_name", "slug", "kind", "is_supervisor",

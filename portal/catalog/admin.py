@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import QuerySet, URLField
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -43,6 +43,7 @@ class LicenceAdmin(LicenceAdminBase):
     list_editable = ("position",)
     list_filter = ("is_open",)
     search_fields = ("code", "title_vi", "title_en")
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Keyword)
