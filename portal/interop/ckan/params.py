@@ -70,14 +70,18 @@ class Params:
 
     def natural(self, key: str, default: int | None = None, maximum: int | None = None
                 ) -> int | None:
-        """A whole number ≥ 0; above `maximum` it becomes `maximum`, as CKAN caps `rows`."""
+        """A whole number ≥ 0 and, if given, ≤ `maximum`: a limit is refused, never cut short
+        in silence (CKAN cuts `rows` to its maximum; docs/configuration.md says why not here)."""
         number = self.integer(key, default)
         if number is None or key in self.errors:
             return number
         if number < 0:
             self.fail(key, _("Must be a natural number"))
             return default
-        return min(number, maximum) if maximum is not None else number
+        if maximum is not None and number > maximum:
+            self.fail(key, _("Must be at most %(maximum)d") % {"maximum": maximum})
+            return default
+        return number
 
     def positive(self, key: str) -> int | None:
         number = self.integer(key)

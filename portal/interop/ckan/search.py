@@ -223,22 +223,24 @@ def read_search_request(data: Mapping[str, Any]) -> SearchRequest:
     params = Params(data)
     texts = [params.text("q"), params.text("fq"), *params.string_list("fq_list")]
     sort = params.text("sort").strip() or DEFAULT_SORT
-    rows = params.natural("rows", 10, maximum=settings.API_MAX_ROWS) or 0
+    most = settings.API_MAX_ROWS
+    rows = params.natural("rows", min(10, most), maximum=most) or 0
     start = params.natural("start", 0) or 0
     faceting = params.boolean("facet", True)
     facet_fields = params.string_list("facet.field") if faceting else []
-    limit = params.integer("facet.limit", 50)
+    limit = params.integer("facet.limit", min(50, most))
+    if limit is not None and limit > most:
+        params.fail("facet.limit", _("Must be at most %(maximum)d") % {"maximum": most})
     mincount = params.natural("facet.mincount", 1) or 0
     fields = params.names("fl")
     scope = Scope(params.boolean("include_private", False), params.boolean("include_drafts", False),
                   params.boolean("include_deleted", False))
     params.check()
-    facet_limit = settings.API_MAX_ROWS if limit is None or limit < 0 else limit
-    return SearchRequest(query=parse_terms(texts), sort=sort,
-                         order=order_fields(sort), rows=rows, start=start,
-                         facet_fields=list(dict.fromkeys(facet_fields)),
-                         facet_limit=min(facet_limit, settings.API_MAX_ROWS),
-                         facet_mincount=mincount, fields=fields, scope=scope)
+    facet_limit = most if limit is None or limit < 0 else limit
+    return SearchRequest(query=parse_terms(texts), sort=sort, order=order_fields(sort),
+                         rows=rows, start=start, facet_fields=list(dict.fromkeys(facet_fields)),
+                         facet_limit=facet_limit, facet_mincount=mincount, fields=fields,
+                         scope=scope)
 
 
 @dataclass(frozen=True)

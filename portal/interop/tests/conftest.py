@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import LazySettings
 from django.test import Client
 
 from portal.accounts.models import Role, User
@@ -109,9 +108,3 @@ def member(agency: Agency) -> User:
 @pytest.fixture
 def other_member(other_agency: Agency) -> User:
     return factories.make_user(role=Role.MEMBER, agency=other_agency, username="other_member")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: LazySettings) -> None:
-    """Accounts here only log in with force_login: a slow password hash buys nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

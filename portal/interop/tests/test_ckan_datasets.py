@@ -154,7 +154,9 @@ def test_package_list_pages_with_limit_and_offset(client: Client, catalogue: Cat
 def test_package_list_never_goes_beyond_api_max_rows(client: Client, catalogue: Catalogue,
                                                     settings: LazySettings) -> None:
     settings.API_MAX_ROWS = 1
-    assert call(client, "package_list", limit=50).result == ["co-so-y-te"]
+    assert call(client, "package_list").result == ["co-so-y-te"]
+    assert call(client, "package_list", offset=1).result == ["dan-so-trung-binh"]
+    assert call(client, "package_list", limit=2).error["limit"] == ["Must be at most 1"]
 
 
 @pytest.mark.parametrize(("params", "field", "message"), [

@@ -119,12 +119,15 @@ def test_rows_and_start_page_through_the_results(client: Client, catalogue: Cata
     assert call(client, "package_search", rows=0).result["results"] == []
 
 
-def test_rows_above_api_max_rows_are_capped(client: Client, catalogue: Catalogue,
-                                            settings: LazySettings) -> None:
-    settings.API_MAX_ROWS = 1
-    result = call(client, "package_search", rows=500).result
-    assert result["count"] == 2
-    assert len(result["results"]) == 1
+def test_rows_above_api_max_rows_are_refused(client: Client, settings: LazySettings) -> None:
+    settings.API_MAX_ROWS = 100
+    answer = call(client, "package_search", rows=500)
+    assert answer.status == 409
+    assert answer.error == {"__type": "Validation Error", "rows": ["Must be at most 100"]}
+    assert call(client, "package_search", rows=100).status == 200
+    params: dict[str, Any] = {"facet.field": '["tags"]', "facet.limit": 101}
+    answer = call(client, "package_search", **params)
+    assert answer.error == {"__type": "Validation Error", "facet.limit": ["Must be at most 100"]}
 
 
 @pytest.mark.parametrize(("sort", "expected"), [

@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import ckanapi
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def portal(live_server: LiveServer, agency: Agency, other_agency: Agency,
-           sectors: list[Sector]) -> ckanapi.RemoteCKAN:
+           sectors: list[Sector]) -> Iterator[ckanapi.RemoteCKAN]:
     editor = factories.make_user(role="editor", agency=agency)
     public = factories.make_dataset(agency=agency, user=editor, slug="dan-so",
                                     title="Dân số", keywords=["dân số"], sectors=[sectors[0]])
@@ -33,7 +34,10 @@ def portal(live_server: LiveServer, agency: Agency, other_agency: Agency,
     outsider = factories.make_user(role="editor", agency=other_agency)
     factories.make_dataset(agency=other_agency, user=outsider, slug="benh-vien",
                            keywords=["y tế"], sectors=[sectors[3]])
-    return ckanapi.RemoteCKAN(live_server.url)
+    # Closed at the end: a kept-alive connection would outlive the server's shared database
+    # connection (in-memory SQLite) and fail in the server's thread.
+    with ckanapi.RemoteCKAN(live_server.url) as client:
+        yield client
 
 
 def test_ckanapi_searches_with_fq_rows_and_facets(portal: ckanapi.RemoteCKAN) -> None:
@@ -84,8 +88,8 @@ def test_ckanapi_raises_search_query_error_on_unreadable_fq(portal: ckanapi.Remo
 
 def test_ckanapi_with_get_only_reads_the_query_string(live_server: LiveServer,
                                                       portal: ckanapi.RemoteCKAN) -> None:
-    reader = ckanapi.RemoteCKAN(live_server.url, get_only=True)
-    result = reader.action.package_search(fq="groups:y-te", **{"facet.field": '["tags"]'})
+    with ckanapi.RemoteCKAN(live_server.url, get_only=True) as reader:
+        result = reader.action.package_search(fq="groups:y-te", **{"facet.field": '["tags"]'})
     assert [dataset["name"] for dataset in result["results"]] == ["benh-vien"]
     assert result["facets"]["tags"] == {"y tế": 1}
 

@@ -59,7 +59,8 @@ def current_package_list_with_resources(context: Context, data: Mapping[str, Any
         (optional, default: false)
     """
     params = Params(data)
-    limit = params.natural("limit", 10, maximum=settings.API_MAX_ROWS) or 10
+    most = settings.API_MAX_ROWS
+    limit = params.natural("limit", min(10, most), maximum=most) or min(10, most)
     offset = params.natural("offset", 0) or 0
     page = params.positive("page")
     scope = Scope(include_private=params.boolean("include_private", False))
