@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
@@ -138,10 +138,16 @@ def dataset_create(*, user: Actor, agency: Agency, data: DatasetFields) -> Datas
     validate_dataset_fields(agency, data)
     scalar = {f.name: getattr(data, f.name) for f in fields(data)
               if f.name not in ("keywords", "sectors")}
-    dataset = Dataset.objects.create(
-        agency=agency, search_text=_search_text(data),
-        created_by=user if user.is_authenticated else None, **scalar,
-    )
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                agency=agency, search_text=_search_text(data),
+                created_by=user if user.is_authenticated else None, **scalar,
+            )
+    except IntegrityError:  # another dataset took the URL name since the check above
+        raise ApplicationError(_("The dataset could not be saved."),
+                               {"slug": [_("Another dataset already uses this URL name.")]},
+                               ) from None
     dataset.keywords.set(_keywords(data.keywords))
     dataset.sectors.set(data.sectors)
     _record(dataset, user, DatasetChange.Action.CREATED)

@@ -25,14 +25,20 @@ def msgids(catalogue: polib.POFile) -> set[str]:
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext")
 def test_catalogues_cover_every_string_in_the_source(settings: LazySettings,
                                                      tmp_path: Path) -> None:
-    settings.LOCALE_PATHS = [str(tmp_path)]
+    # makemessages writes next to any `locale` folder it walks past, so extract from a copy of
+    # the source without one; the committed catalogues stay untouched.
+    source_copy = tmp_path / "source"
+    shutil.copytree(ROOT / "portal", source_copy / "portal",
+                    ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
+    settings.LOCALE_PATHS = [str(tmp_path / "locale")]
+    (tmp_path / "locale").mkdir()
     cwd = Path.cwd()
-    os.chdir(ROOT)
+    os.chdir(source_copy)
     try:
-        extract(tmp_path)
+        extract(tmp_path / "locale")
     finally:
         os.chdir(cwd)
-    source = msgids(polib.pofile(str(tmp_path / "vi" / "LC_MESSAGES" / "django.po")))
+    source = msgids(polib.pofile(str(tmp_path / "locale" / "vi" / "LC_MESSAGES" / "django.po")))
     for language in ("vi", "en"):
         committed = polib.pofile(str(COMMITTED / language / "LC_MESSAGES" / "django.po"))
         missing = source - msgids(committed)
