@@ -41,12 +41,13 @@ HEADING = re.compile(r"<(/?)h([1-6])\b")
 def markdown(source: str | None, top_level: int = 2) -> SafeString:
     """Markdown written by an agency, rendered and sanitised (safe to output as is).
 
-    Its headings are moved down so that the highest is `top_level`, to fit under the page's own.
+    Its headings are moved so that the highest is `top_level`, to fit under the page's own.
     """
     html = render_markdown(source or "")
-    shift = max(int(top_level) - 2, 0)
+    levels = [int(level) for _slash, level in HEADING.findall(html)]
+    shift = int(top_level) - min(levels) if levels else 0
     if shift:
-        html = HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", html)
+        html = HEADING.sub(lambda m: f"<{m[1]}h{max(min(int(m[2]) + shift, 6), 2)}", html)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3
 
 

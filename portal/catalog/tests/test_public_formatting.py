@@ -76,3 +76,4 @@ def test_markdown_headings_fit_under_the_page_headings() -> None:
     assert "<h4>Cột</h4>" in html
     assert "<h6>Sâu</h6>" in html
     assert "<h2>" in extras.markdown("## Cấu trúc")
+    assert "<h3>Cột</h3>" in extras.markdown("#### Cột", 3)
