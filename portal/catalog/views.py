@@ -36,7 +36,6 @@ from portal.accounts.permissions import Action, can
 from portal.catalog.models import Dataset, Frequency, Resource, ResourceKind
 from portal.catalog.selectors import (
     FACETS,
-    SORTS,
     DatasetQuery,
     dataset_history,
     facet_counts,
@@ -80,7 +79,7 @@ CKAN_SORTS = {
     "metadata_modified desc": "modified",
     "metadata_created desc": "created",
     "title_string asc": "title",
-    "name asc": "name",
+    "name asc": "title",
     "views_recent desc": "views",
     "views_total desc": "views",
 }
@@ -124,7 +123,7 @@ def read_query(request: HttpRequest) -> DatasetQuery:
     sort = CKAN_SORTS.get(sort, sort)
     filters = {attr: _values(params.getlist(name)) for attr, name in FILTER_PARAMS.items()}
     return DatasetQuery(q=_clean(params.get("q", ""), MAX_QUERY_LENGTH),
-                        sort=sort if sort in SORTS else "modified", **filters)
+                        sort=sort if sort in dict(SORT_CHOICES) else "modified", **filters)
 
 
 def _facet_items(results: QuerySet[Dataset], attr: str, selected: list[str]) -> list[FacetItem]:

@@ -101,12 +101,12 @@ def test_results_are_paginated_by_twenty(client: Client, agency: Agency, editor:
     for number in range(23):
         factories.make_dataset(agency=agency, user=editor, slug=f"bo-{number:02d}",
                                title=f"Bộ số {number:02d}")
-    first = titles(client.get(URL, {"sort": "name"}))
+    first = titles(client.get(URL, {"sort": "title"}))
     assert "23 datasets found" in first
     assert "Bộ số 19" in first
     assert "Bộ số 20" not in first
-    assert 'href="?sort=name&amp;page=2"' in first
-    second = titles(client.get(URL, {"sort": "name", "page": "2"}))
+    assert 'href="?sort=title&amp;page=2"' in first
+    second = titles(client.get(URL, {"sort": "title", "page": "2"}))
     assert "Bộ số 20" in second
     assert "Bộ số 19" not in second
     assert 'aria-current="page">2<' in second
