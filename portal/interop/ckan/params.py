@@ -18,6 +18,8 @@ from portal.interop.ckan.errors import CkanValidationError
 TRUE_WORDS = {"true", "yes", "on", "y", "t", "1"}
 FALSE_WORDS = {"false", "no", "off", "n", "f", "0", ""}
 NAME_PATTERN = re.compile(r"^[\w.:-]+$")
+# Offsets and counts beyond this are mistakes, and would overflow the databases' integers.
+LARGEST_INTEGER = 2**31 - 1
 
 
 class Params:
@@ -45,6 +47,9 @@ class Params:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(key, _("Must be a string"))
             return default
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(key, _("Must not contain NUL characters"))
+            return default
         return str(value)
 
     def required(self, key: str, *aliases: str) -> str:
@@ -65,6 +70,9 @@ class Params:
             number = None
         if number is None or isinstance(value, bool | list | dict):
             self.fail(key, _("Invalid integer"))
+            return default
+        if abs(number) > LARGEST_INTEGER:
+            self.fail(key, _("Must be at most %(maximum)d") % {"maximum": LARGEST_INTEGER})
             return default
         return number
 
@@ -119,7 +127,10 @@ class Params:
             return []
         for item in value:
             if not isinstance(item, str):
-                self.fail(key, _("Not a string: %(value)s") % {"value": item})
+                self.fail(key, _("Not a string: %(value)s") % {"value": str(item)[:100]})
+                return []
+            if "\x00" in item:
+                self.fail(key, _("Must not contain NUL characters"))
                 return []
         return value
 

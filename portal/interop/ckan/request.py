@@ -28,7 +28,7 @@ def _mixed(query: QueryDict) -> dict[str, Any]:
 def _decode(text: str | bytes) -> dict[str, Any]:
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise BadRequestError(_("JSON Error: %(error)s") % {"error": error}) from None
     if not isinstance(data, dict):
         raise BadRequestError(_("Bad request data: Request data JSON decoded to %(data)s but it "

@@ -57,6 +57,7 @@ SORTS = {"metadata_modified": "modified", "metadata_created": "created", "title_
          "title": "title", "name": "slug", "id": "pk", "views_recent": "view_count",
          "views_total": "view_count", "score": None, "rank": None}
 DEFAULT_SORT = "score desc, metadata_modified desc"
+MAX_QUERY_LENGTH = 2000  # characters of one q or fq
 
 # Solr's parameters CKAN passes through; they tune Solr and mean nothing here.
 IGNORED = {"qf", "wt", "bf", "boost", "tie", "defType", "mm", "df", "q.op", "use_default_schema",
@@ -159,6 +160,9 @@ def parse_terms(texts: list[str]) -> Query:
     query: Query = []
     try:
         for text in texts:
+            if len(text) > MAX_QUERY_LENGTH:
+                raise QuerySyntaxError(_("Write at most %(count)d characters.")
+                                       % {"count": MAX_QUERY_LENGTH})
             query += parse(text, FIELDS)
     except QuerySyntaxError as error:
         raise SearchQueryError(str(error)) from None

@@ -1,0 +1,67 @@
+"""Whatever a client sends, the answer is CKAN's envelope and never a server error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from portal.interop.ckan.actions import ACTIONS
+from portal.interop.tests.conftest import Catalogue
+
+pytestmark = pytest.mark.django_db
+
+ODD_VALUES: list[Any] = [
+    "", " ", "\x00", "a\x00b", "-1", "99999999999999999999999", "1e400", "1.5", "true",
+    "ñ" * 3000, '"', "(", "[", "*:*", "%", "\\", "null", [], ["a", "b"], {}, {"a": 1}, None,
+    True, 10**30, -(10**30), 1.5, float("1e300"),
+]
+PARAMETERS = ["id", "name", "q", "fq", "fq_list", "rows", "start", "sort", "facet.field",
+              "facet.limit", "facet.mincount", "fl", "limit", "offset", "page", "all_fields",
+              "include_private", "include_datasets", "query", "organizations", "groups",
+              "vocabulary_id"]
+
+
+def assert_ckan_answer(response: Any) -> None:
+    assert response.status_code in (200, 400, 404, 409), response.content
+    body = response.json()
+    assert body["help"].startswith("http://testserver/api/3/action/help_show?name=")
+    assert body["success"] is (response.status_code == 200)
+    if not body["success"]:
+        assert isinstance(body["error"]["__type"], str)
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_odd_json_values_never_break_an_action(client: Client, catalogue: Catalogue,
+                                               action: str) -> None:
+    for parameter in PARAMETERS:
+        for value in ODD_VALUES:
+            response = client.post(f"/api/3/action/{action}", json.dumps({parameter: value}),
+                                   content_type="application/json")
+            assert_ckan_answer(response)
+
+
+@pytest.mark.parametrize("action", ["package_search", "package_show", "organization_list"])
+def test_odd_query_strings_never_break_an_action(client: Client, catalogue: Catalogue,
+                                                 action: str) -> None:
+    for query in ["id=%00", "q=%00", "fq=tags:%00", "rows=1&rows=2", "sort=%00",
+                  "fq=metadata_modified:[0000-00-00 TO 99999-99-99]",
+                  "fq=metadata_modified:[9999-12-31T23:59:59Z TO *]", "id=%ff%fe",
+                  "fq=" + "(" * 500, "fq=" + "tags:a%20OR%20" * 30 + "tags:b"]:
+        assert_ckan_answer(client.get(f"/api/3/action/{action}?{query}"))
+
+
+@pytest.mark.parametrize("body", [b"[" * 100000, b'{"id": ' + b"[" * 100000, b"\x00", b"{}" * 10])
+def test_odd_bodies_are_bad_requests(client: Client, body: bytes) -> None:
+    response = client.post("/api/3/action/package_show", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["__type"] == "Bad request"
+
+
+def test_broken_multipart_form_is_a_bad_request(client: Client) -> None:
+    response = client.post("/api/3/action/package_show", b"--x\r\nbroken",
+                           content_type="multipart/form-data; boundary=x")
+    assert response.status_code in (400, 409)
+    assert response.json()["success"] is False
