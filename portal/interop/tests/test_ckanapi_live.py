@@ -76,7 +76,7 @@ def test_ckanapi_raises_not_found_for_a_missing_or_hidden_dataset(
 def test_ckanapi_raises_validation_error_on_bad_input(portal: ckanapi.RemoteCKAN) -> None:
     with pytest.raises(ckanapi.ValidationError) as error:
         portal.action.package_search(rows="nhiều")
-    assert error.value.error_dict["rows"] == ["Invalid integer"]
+    assert list(error.value.error_dict) == ["__type", "rows"]  # the message is Vietnamese
     with pytest.raises(ckanapi.ValidationError):
         portal.action.package_search(sort="popularity desc")
 
