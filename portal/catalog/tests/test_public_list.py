@@ -139,3 +139,11 @@ def test_supervisor_sees_every_published_dataset(client: Client, catalogue: Cata
     for dataset in (catalogue.public, catalogue.agencies_only, catalogue.agency_only):
         assert dataset.title in page
     assert catalogue.draft.title not in page
+
+
+def test_facet_labels_follow_the_language(client: Client, catalogue: Catalogue) -> None:
+    english = titles(client.get(URL, headers={"Accept-Language": "en"}))
+    assert "Agriculture" in english
+    assert "Terms of use for open data of state agencies" in english
+    assert "Yearly" in english
+    assert "Nông nghiệp" in titles(client.get(URL))
