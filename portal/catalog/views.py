@@ -44,7 +44,7 @@ from portal.catalog.selectors import (
     search_listed_datasets,
     with_related,
 )
-from portal.catalog.templatetags.catalog_extras import download_url
+from portal.catalog.templatetags.catalog_extras import download_url, safe_url
 from portal.lib.errors import NotFound
 from portal.lib.places import unit_name
 from portal.lib.text import render_markdown
@@ -227,7 +227,7 @@ def plain_text(markdown_source: str) -> str:
 def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> SafeString:
     """schema.org `Dataset` as JSON, escaped so that it cannot close its <script> element."""
     url = _absolute(request, reverse("catalog:dataset_detail", args=[dataset.slug]))
-    licence = dataset.licence.url or _absolute(request, reverse("pages:terms"))
+    licence = safe_url(dataset.licence.url) or _absolute(request, reverse("pages:terms"))
     data: dict[str, Any] = {
         "@context": "https://schema.org/", "@type": "Dataset", "@id": url, "url": url,
         "identifier": str(dataset.pk), "name": dataset.title,
@@ -238,7 +238,8 @@ def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> SafeString:
         "dateCreated": dataset.created.isoformat(), "dateModified": dataset.modified.isoformat(),
         "publisher": _publisher(request, dataset), "creator": _publisher(request, dataset),
         "distribution": [_distribution(request, dataset, resource)
-                         for resource in dataset.resources.all()],
+                         for resource in dataset.resources.all()
+                         if download_url(dataset, resource)],
     }
     if dataset.published:
         data["datePublished"] = dataset.published.isoformat()
