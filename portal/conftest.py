@@ -9,7 +9,10 @@ import pytest
 from django.conf import LazySettings
 
 from portal.accounts.models import Role, User
+from portal.agencies.defaults import load_default_sectors
 from portal.agencies.models import Agency, Sector
+from portal.catalog.defaults import load_default_licences
+from portal.catalog.models import Licence
 from portal.lib import factories
 
 
@@ -27,6 +30,18 @@ def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
 def _fast_password_hashing(settings: LazySettings) -> None:
     """Real hashing costs ~0.3 s a password by design; tests make hundreds of accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty the database after each test, sectors and licences included
+    (loaded by migrations); put them back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    load_default_sectors(Sector)
+    load_default_licences(Licence)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from portal.catalog.models import Dataset
 from portal.lib import factories
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 CSV = "ma_xa,ten_xa,dan_so\n14464,Xã Gia Viễn,31250\n".encode()
 

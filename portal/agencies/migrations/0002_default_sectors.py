@@ -1,15 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "sectors.json"
+from portal.agencies.defaults import load_default_sectors
 
 
 def load(apps, schema_editor):
-    Sector = apps.get_model("agencies", "Sector")
-    for position, row in enumerate(json.loads(DEFAULTS.read_text(encoding="utf-8"))["sectors"]):
-        Sector.objects.get_or_create(code=row["code"], defaults={**row, "position": position})
+    load_default_sectors(apps.get_model("agencies", "Sector"))
 
 
 class Migration(migrations.Migration):

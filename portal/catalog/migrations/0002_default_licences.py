@@ -1,15 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "licences.json"
+from portal.catalog.defaults import load_default_licences
 
 
 def load(apps, schema_editor):
-    Licence = apps.get_model("catalog", "Licence")
-    for position, row in enumerate(json.loads(DEFAULTS.read_text(encoding="utf-8"))["licences"]):
-        Licence.objects.get_or_create(code=row["code"], defaults={**row, "position": position})
+    load_default_licences(apps.get_model("catalog", "Licence"))
 
 
 class Migration(migrations.Migration):
