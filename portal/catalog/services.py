@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
@@ -226,6 +227,11 @@ def dataset_withdraw(*, user: Actor, dataset: Dataset, reason: str = "",
     _record(dataset, user, DatasetChange.Action.WITHDRAWN, note=reason)
 
 
+def dataset_count_view(*, dataset: Dataset) -> None:
+    """A counter, not a change of the dataset: no version, no history, no `modified`."""
+    Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
+
+
 # Resources ---------------------------------------------------------------------------------
 
 
@@ -249,6 +255,8 @@ def _validate_resource(data: ResourceFields, has_file: bool) -> None:
         errors["file"] = [_("Choose a file to upload.")]
     if data.kind in (ResourceKind.LINK, ResourceKind.API) and not data.url:
         errors["url"] = [_("Enter the address of the link or API.")]
+    elif data.url and urlsplit(data.url).scheme.lower() not in ("http", "https", "ftp"):
+        errors["url"] = [_("The address must start with http://, https:// or ftp://.")]
     if data.kind not in ResourceKind.values:
         errors["kind"] = [_("Choose a kind of resource from the list.")]
     if errors:

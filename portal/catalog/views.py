@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import Action, can
+from portal.catalog import services
 from portal.catalog.models import Dataset, Frequency, Resource, ResourceKind
 from portal.catalog.selectors import (
     FACETS,
@@ -255,16 +256,11 @@ def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> SafeString:
     return mark_safe(escaped)  # noqa: S308 - JSON with <, > and & escaped
 
 
-def _count_view(dataset: Dataset) -> None:
-    # A counter, not a change of the dataset: no version, no history, no `modified`.
-    Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
-
-
 @require_safe
 def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_or_404(request, name)
     if request.method == "GET":
-        _count_view(dataset)
+        services.dataset_count_view(dataset=dataset)
     return render(request, "catalog/public/dataset_detail.html", {
         "dataset": dataset,
         "resources": list(dataset.resources.all()),

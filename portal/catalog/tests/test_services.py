@@ -74,3 +74,11 @@ def test_bad_period_is_refused_and_nothing_is_stored(agency: Agency, editor: Use
     assert "period" in refused.value.field_errors
     assert not dataset.resources.exists()
     assert not default_storage.exists(f"resources/{dataset.pk}")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"])
+def test_links_must_be_web_addresses(agency: Agency, editor: User, url: str) -> None:
+    dataset = factories.make_dataset(agency=agency, user=editor)
+    with pytest.raises(ApplicationError) as refused:
+        factories.make_resource(dataset=dataset, user=editor, kind="link", url=url, name="x")
+    assert "url" in refused.value.field_errors
