@@ -30,7 +30,7 @@ run: install
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/mypy portal
+	$(BIN)/mypy portal tests conftest.py
 
 test: install lint
 	$(BIN)/pytest -n auto --dist loadgroup

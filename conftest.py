@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,12 @@ from portal.lib import factories
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
+def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> None:
     """Every test stores files in its own folder; nothing leaks between tests or into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     # The manifest storage needs `collectstatic`; tests serve static files from the source.
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -62,9 +62,10 @@ def test_uploaded_file_is_hashed_and_named_safely(agency: Agency, editor: User) 
     assert resource.size == len(content)
     assert resource.format == "CSV"
     assert resource.encoding == "utf-8"
-    assert resource.file.name.startswith(f"resources/{dataset.pk}/{resource.pk}/")
-    assert ".." not in resource.file.name
-    assert default_storage.exists(resource.file.name)
+    stored = resource.file.name or ""
+    assert stored.startswith(f"resources/{dataset.pk}/{resource.pk}/")
+    assert ".." not in stored
+    assert default_storage.exists(stored)
 
 
 def test_bad_period_is_refused_and_nothing_is_stored(agency: Agency, editor: User) -> None:
