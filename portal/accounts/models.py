@@ -48,6 +48,8 @@ class User(AbstractUser):
         return f"{self.last_name} {self.first_name}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Django's admin is the operating unit's tool: its flags follow the role, never set apart.
-        self.is_staff = self.is_superuser = self.role == Role.SYSADMIN
+        # The admin flags follow the role, never set apart: sysadmins use all of Django's admin,
+        # supervisors the catalogue's reference lists (accounts/admin_access.py).
+        self.is_superuser = self.role == Role.SYSADMIN
+        self.is_staff = self.role in (Role.SYSADMIN, Role.SUPERVISOR)
         super().save(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Sectors and agencies, managed by the operating unit in Django's admin."""
+"""Sectors and agencies, kept by the supervising department and the operating unit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.admin_access import CatalogueReferenceAccess
 from portal.agencies.models import Agency, Sector
 
 # The admin's classes are generic only for the type checker (no runtime monkeypatching).
@@ -23,7 +24,7 @@ else:
 
 
 @admin.register(Sector)
-class SectorAdmin(SectorAdminBase):
+class SectorAdmin(CatalogueReferenceAccess, SectorAdminBase):
     list_display = ("code", "name_vi", "name_en", "position")
     list_editable = ("position",)
     search_fields = ("code", "name_vi", "name_en")
@@ -53,7 +54,7 @@ class AgencyForm(AgencyFormBase):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AgencyAdminBase):
+class AgencyAdmin(CatalogueReferenceAccess, AgencyAdminBase):
     form = AgencyForm
     list_display = ("name", "short_name", "kind", "is_supervisor", "valid_from", "valid_to")
     list_filter = ("kind", "is_supervisor", "sectors")

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.admin_access import CatalogueReferenceAccess
 from portal.catalog import services
 from portal.catalog.models import Dataset, DatasetChange, Keyword, Licence, Resource, Status
 from portal.lib.errors import ApplicationError
@@ -38,7 +39,7 @@ READ_ONLY_NOTE = _("Read-only here, so that every change is checked and kept in 
 
 
 @admin.register(Licence)
-class LicenceAdmin(LicenceAdminBase):
+class LicenceAdmin(CatalogueReferenceAccess, LicenceAdminBase):
     list_display = ("code", "title_vi", "title_en", "is_open", "is_default", "position")
     list_editable = ("position",)
     list_filter = ("is_open",)
@@ -47,7 +48,7 @@ class LicenceAdmin(LicenceAdminBase):
 
 
 @admin.register(Keyword)
-class KeywordAdmin(KeywordAdminBase):
+class KeywordAdmin(CatalogueReferenceAccess, KeywordAdminBase):
     search_fields = ("name",)
 
 

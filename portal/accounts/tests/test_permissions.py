@@ -92,11 +92,14 @@ def test_nobody_creates_datasets_for_a_ceased_agency(people: dict[str, object],
         assert not can(people[person], Action.CREATE_DATASET, agency), person  # type: ignore[arg-type]
 
 
-def test_sysadmin_role_alone_grants_django_admin(agency: Agency) -> None:
+def test_admin_flags_follow_the_role(agency: Agency) -> None:
     sysadmin = factories.make_user(role=Role.SYSADMIN)
+    supervisor = factories.make_user(role=Role.SUPERVISOR)
     editor = factories.make_user(role=Role.EDITOR, agency=agency, is_superuser=True, is_staff=True)
     assert sysadmin.is_superuser
     assert sysadmin.is_staff
+    assert supervisor.is_staff
+    assert not supervisor.is_superuser
     assert not editor.is_superuser
     assert not editor.is_staff
 
