@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -51,8 +53,7 @@ def _result(request: HttpRequest, name: str) -> Any:
     return action(Context.of(request), request_data(request))
 
 
-@csrf_exempt
-def action(request: HttpRequest, action: str) -> HttpResponse:
+def _answer(request: HttpRequest, action: str) -> HttpResponse:
     envelope: dict[str, Any] = {"help": _help_url(request, action)}
     try:
         result = _result(request, action)
@@ -64,6 +65,18 @@ def action(request: HttpRequest, action: str) -> HttpResponse:
         failure = CkanError(_("Internal Server Error"))
         return _json(envelope | {"success": False, "error": failure.payload()}, failure.status)
     return _json(envelope | {"success": True, "result": result})
+
+
+@csrf_exempt
+def action(request: HttpRequest, action: str) -> HttpResponse:
+    # Pages follow only the language switch's cookie; API clients are programs, which say what
+    # they read with Accept-Language (then the cookie; Vietnamese by default).
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = _answer(request, action)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 def api_version(request: HttpRequest) -> HttpResponse:

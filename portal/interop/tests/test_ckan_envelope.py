@@ -125,7 +125,11 @@ def test_help_show_returns_the_documentation_of_every_action(client: Client) -> 
     assert call(client, "help_show", name="package_delete").status == 404
 
 
-def test_messages_follow_the_language_of_the_request(client: Client) -> None:
-    response = client.get("/api/3/action/xyz", HTTP_ACCEPT_LANGUAGE="vi")
-    assert response.status_code == 400
-    assert response.json()["error"]["__type"] == "Bad request"
+def test_messages_are_vietnamese_unless_the_client_accepts_english(client: Client) -> None:
+    vietnamese = client.get("/api/3/action/xyz")
+    english = client.get("/api/3/action/xyz", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert vietnamese["Content-Language"] == "vi"
+    assert english["Content-Language"] == "en"
+    assert english.json()["error"]["message"] == "Bad request - Action name not known: xyz"
+    assert vietnamese.json()["error"]["message"] != english.json()["error"]["message"]
+    assert vietnamese.json()["error"]["__type"] == english.json()["error"]["__type"]
