@@ -48,10 +48,10 @@ def test_list_groups_active_agencies_by_kind_and_shows_ceased_apart(
 def test_list_counts_only_datasets_the_viewer_may_see(client: Client,
                                                       catalogue: Catalogue) -> None:
     row = page(client, "/organization/").split(catalogue.agency.name)[1].split("</li>")[0]
-    assert "1 dataset" in row
+    assert ">1 bộ dữ liệu<" in row
     client.force_login(catalogue.member)
     row = page(client, "/organization/").split(catalogue.agency.name)[1].split("</li>")[0]
-    assert "3 datasets" in row
+    assert ">3 bộ dữ liệu<" in row
 
 
 def test_agency_page_shows_focal_point_sectors_and_visible_datasets(
@@ -73,7 +73,7 @@ def test_agency_page_shows_focal_point_sectors_and_visible_datasets(
 def test_ceased_agency_page_names_its_successor(client: Client, merged: Agency,
                                                 agency: Agency) -> None:
     text = page(client, f"/organization/{merged.slug}")
-    assert "This agency ceased on" in text
+    assert "Cơ quan này đã ngừng hoạt động từ ngày" in text
     assert f'href="/organization/{agency.slug}"' in text
 
 
@@ -87,7 +87,7 @@ def test_agency_datasets_are_paginated(client: Client, agency: Agency, editor: U
     for number in range(21):
         factories.make_dataset(agency=agency, user=editor, slug=f"bo-{number:02d}")
     first = page(client, f"/organization/{agency.slug}")
-    assert "21 datasets" in first
+    assert ">21 bộ dữ liệu<" in first
     assert 'href="?page=2"' in first
     assert 'href="/dataset/bo-00"' not in first  # the oldest change comes last
     assert 'href="/dataset/bo-00"' in page(client, f"/organization/{agency.slug}?page=2")

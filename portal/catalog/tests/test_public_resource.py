@@ -38,7 +38,7 @@ def test_resource_page_shows_its_metadata(client: Client, catalogue: Catalogue) 
     page = response.content.decode()
     assert response.status_code == 200
     for shown in ("dan-so-2025.csv", "text/csv", "utf-8", hashlib.sha256(CSV).hexdigest(),
-                  f"{len(CSV)} bytes", "Year 2025", catalogue.public.title):
+                  f"({len(CSV)} byte)", "Năm 2025", catalogue.public.title):
         assert shown in page, shown
     assert f'href="{download_url(resource)}"' in page
 

@@ -14,9 +14,10 @@ def test_terms_list_what_users_may_do_and_what_is_prohibited(client: Client, db:
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count("<h1") == 1
-    for heading in ("What you may do", "Attribution", "Prohibited acts", "No warranty"):
+    for heading in ("Những gì bạn được làm", "Ghi nguồn", "Các hành vi bị nghiêm cấm",
+                    "Không bảo đảm"):
         assert heading in page
-    assert "Article 5" in page
+    assert "Điều 5" in page
 
 
 def test_terms_list_every_licence_from_the_table(client: Client, db: None) -> None:
@@ -46,4 +47,4 @@ def test_about_names_the_supervising_department_and_links_the_api(client: Client
 def test_about_reads_well_without_a_recorded_supervisor(client: Client, db: None) -> None:
     assert not Agency.objects.filter(is_supervisor=True).exists()
     page = client.get("/about").content.decode()
-    assert "The provincial department in charge of digital transformation" in page
+    assert "Sở phụ trách chuyển đổi số của tỉnh" in page
