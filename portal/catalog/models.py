@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.agencies.models import Agency, Sector
 
@@ -191,13 +192,13 @@ class DatasetChange(models.Model):
     """One entry of a dataset's history: who changed what, when. Shown on the dataset page."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("updated")
-        PUBLISHED = "published", _("published")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        RESOURCE_ADDED = "resource_added", _("resource added")
-        RESOURCE_UPDATED = "resource_updated", _("resource updated")
-        RESOURCE_DELETED = "resource_deleted", _("resource deleted")
+        CREATED = "created", pgettext_lazy("dataset change", "created")
+        UPDATED = "updated", pgettext_lazy("dataset change", "updated")
+        PUBLISHED = "published", pgettext_lazy("dataset change", "published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("dataset change", "withdrawn")
+        RESOURCE_ADDED = "resource_added", pgettext_lazy("dataset change", "resource added")
+        RESOURCE_UPDATED = "resource_updated", pgettext_lazy("dataset change", "resource updated")
+        RESOURCE_DELETED = "resource_deleted", pgettext_lazy("dataset change", "resource deleted")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

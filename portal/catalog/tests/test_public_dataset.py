@@ -85,9 +85,7 @@ def test_history_shows_who_changed_what_and_when(client: Client, catalogue: Cata
     page = page_of(client, catalogue.public)
     history = page.split('id="history-heading"')[1].split("</section>")[0]
     assert "editor" in history
-    # The action "created" reads "Ngày tạo" (date of creation): its msgid is shared with the
-    # date field "created"; to change with the catalogue once the two are told apart.
-    assert "Ngày tạo" in history
+    assert "Đã tạo" in history
     assert "Đã công bố" in history
     assert "Đã thêm tài nguyên" in history
 
@@ -158,7 +156,7 @@ def test_supervisor_reads_everything_but_gets_no_edit_buttons(client: Client,
                                                               catalogue: Catalogue) -> None:
     client.force_login(factories.make_user(role=Role.SUPERVISOR))
     page = page_of(client, catalogue.withdrawn)
-    assert "Bộ dữ liệu này đã bị rút lại" in page
+    assert "Bộ dữ liệu này đã bị thu hồi" in page
     assert "/dataset/edit/" not in page
 
 
