@@ -25,6 +25,14 @@ def _media_in_tmp(settings: LazySettings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cache_per_test(settings: LazySettings, tmp_path: Path) -> None:
+    """Every test has its own empty cache, so rate-limit counters never carry between tests
+    (the configured cache is a folder under VAR_DIR shared by every run)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": str(tmp_path)}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: LazySettings) -> None:
     """Real hashing costs ~0.3 s a password by design; tests make hundreds of accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,6 +16,7 @@ from portal.lib.env import (
     parse_time_zone,
     parse_url,
 )
+from portal.ops.rates import parse_rate
 
 SETTINGS: list[Setting] = [
     Setting("DEBUG", parse_bool, "false",
@@ -50,4 +51,12 @@ SETTINGS: list[Setting] = [
     Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
+    Setting("RATE_LIMIT_ANONYMOUS", parse_rate, "120/m",
+            "Requests to the APIs (and posts to public forms) one address may make without a "
+            "token: a count per `s`, `m`, `h` or `d`. Past it: HTTP 429 with Retry-After."),
+    Setting("RATE_LIMIT_TOKEN", parse_rate, "600/m",
+            "Requests to the APIs one API token may make (also the most one address may make "
+            "with tokens)."),
+    Setting("RATE_LIMIT_LOGIN", parse_rate, "10/m",
+            "Login form submissions one address may make, whatever the username."),
 ]

@@ -20,6 +20,9 @@ SITE_URL = ENV["SITE_URL"]
 PROVINCE_CODE = ENV["PROVINCE_CODE"]
 MAX_UPLOAD_SIZE = ENV["MAX_UPLOAD_SIZE"]
 API_MAX_ROWS = ENV["API_MAX_ROWS"]
+RATE_LIMIT_ANONYMOUS = ENV["RATE_LIMIT_ANONYMOUS"]
+RATE_LIMIT_TOKEN = ENV["RATE_LIMIT_TOKEN"]
+RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,12 +45,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.pages.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.ops.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -137,6 +142,33 @@ if ENV["HTTPS"]:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
+
+# No inline script or style anywhere (docs/security.md); htmx runs without eval (base.html).
+# `data:` images: Bootstrap's CSS draws some icons (the menu button) as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    },
+}
+
+# The cache holds the rate-limit counters (portal.ops.ratelimit), so it must be shared by every
+# process that serves requests: Redis between app copies; without Redis, files under VAR_DIR,
+# shared by gunicorn's workers on one machine (a per-process memory cache would let each
+# worker allow the whole limit), with no database write on each API call.
+if ENV["REDIS_URL"]:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": ENV["REDIS_URL"], "KEY_PREFIX": "portal"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 10000}}}
 
 (VAR_DIR / "uploads").mkdir(parents=True, exist_ok=True)
 
