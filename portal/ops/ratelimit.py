@@ -34,8 +34,8 @@ from portal.ops.refusal import too_many_requests
 
 CACHE_ALIAS = "default"
 API_PREFIX = "/api/"
-# URL names of the forms that take a password: counted with RATE_LIMIT_LOGIN.
-LOGIN_URL_NAMES = ("accounts:login", "admin:login")
+# URL names of the forms that take a password or a second factor: RATE_LIMIT_LOGIN.
+LOGIN_URL_NAMES = ("accounts:login", "admin:login", "security:verify")
 # A counter outlives its window by a little, so that a late increment still finds it.
 EXPIRY_MARGIN = 5
 
