@@ -51,6 +51,9 @@ SETTINGS: list[Setting] = [
     Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
+    Setting("PASSWORD_LINK_DAYS", parse_int, "3",
+            "Days a one-time link to set a password (printed by `portal users create`) stays "
+            "valid."),
     Setting("RATE_LIMIT_ANONYMOUS", parse_rate, "120/m",
             "Requests to the APIs (and posts to public forms) one address may make without a "
             "token: a count per `s`, `m`, `h` or `d`. Past it: HTTP 429 with Retry-After."),

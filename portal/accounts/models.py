@@ -53,3 +53,34 @@ class User(AbstractUser):
         self.is_superuser = self.role == Role.SYSADMIN
         self.is_staff = self.role in (Role.SYSADMIN, Role.SUPERVISOR)
         super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A named key for programs acting as a user. Only a hash of the secret is kept.
+
+    The plaintext, `odp_<prefix>_<secret>`, is shown once at creation; `prefix` finds the row,
+    `secret_hash` (SHA-256: the secret is random, so a slow hash adds nothing) proves it.
+    """
+
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.CASCADE,
+                              related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    read_only = models.BooleanField(_("read only"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["owner_id", "created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], condition=models.Q(revoked=None),
+                                    name="one_live_token_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner.username}: {self.name} ({self.prefix})"

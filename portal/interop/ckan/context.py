@@ -8,17 +8,36 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.accounts.tokens import TokenRefused, user_from_request
+from portal.interop.ckan.errors import CkanError
+
 if TYPE_CHECKING:
+    from portal.accounts.models import ApiToken
     from portal.accounts.permissions import Actor
 
 
-def caller(request: HttpRequest) -> Actor:
-    """The account an API call acts for.
+class TokenAuthorizationError(CkanError):
+    """A key that authenticates nobody: CKAN answers 403 "Authorization Error" for a bad key."""
 
-    Today the session's user (anonymous for clients without one). API tokens plug in here, and
-    only here: read the `Authorization` header, return the token's user.
+    status = 403
+    kind = "Authorization Error"
+
+
+def caller(request: HttpRequest) -> tuple[Actor, ApiToken | None]:
+    """The account an API call acts for, and the API token it came with.
+
+    A token in `Authorization` or `X-CKAN-API-Key` speaks for its owner; without one, the
+    session's user (anonymous for clients without one). A token that authenticates nobody is
+    refused, never read as anonymous.
     """
-    return request.user
+    try:
+        found = user_from_request(request)
+    except TokenRefused as refusal:
+        raise TokenAuthorizationError(str(refusal)) from None
+    if found is None:
+        return request.user, None
+    user, token = found
+    return user, token
 
 
 def site_url(request: HttpRequest) -> str:
@@ -30,10 +49,17 @@ def site_url(request: HttpRequest) -> str:
 class Context:
     user: Actor
     site_url: str
+    token: ApiToken | None = None  # None: the session's user (or anonymous)
 
     @classmethod
     def of(cls, request: HttpRequest) -> Context:
-        return cls(user=caller(request), site_url=site_url(request))
+        user, token = caller(request)
+        return cls(user=user, site_url=site_url(request), token=token)
+
+    @property
+    def may_write(self) -> bool:
+        """Writes come only with a read-write token, never with the session alone (no CSRF)."""
+        return self.token is not None and not self.token.read_only
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a path of the portal (URLs from S3 storage are absolute already)."""

@@ -1,0 +1,176 @@
+"""Writes to accounts and API tokens. The commands call these, and so will the pages and APIs.
+
+`actor=None` is the operating unit at the command line (whoever may run `portal` on the server
+may do anything); a person acting through a page or an API is checked with `permissions.can`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import AGENCY_ROLES, ApiToken, Role, User
+from portal.accounts.permissions import Action, can
+from portal.accounts.tokens import new_token
+from portal.lib.errors import ApplicationError, PermissionDenied
+
+if TYPE_CHECKING:
+    from portal.accounts.permissions import Actor
+    from portal.agencies.models import Agency
+
+MAX_TOKEN_DAYS = 3650
+
+# TODO(audit): call portal.audit.services.record(...) from each write once it exists.
+
+
+def _check_manages(actor: Actor | None, role: str, agency: Agency | None) -> None:
+    if actor is None or can(actor, Action.MANAGE_ACCOUNTS):
+        return
+    if role in AGENCY_ROLES and agency is not None and can(actor, Action.MANAGE_MEMBERS, agency):
+        return
+    raise PermissionDenied(_("You may not manage this account."))
+
+
+def _validate_role(role: str, agency: Agency | None) -> None:
+    if role not in Role.values:
+        raise ApplicationError(_("Unknown role."), {"role": [
+            _("Choose one of: %(roles)s.") % {"roles": ", ".join(Role.values)}]})
+    if role in AGENCY_ROLES and agency is None:
+        raise ApplicationError(_("This role needs an agency."), {"agency": [
+            _("Admins, editors and members belong to an agency: name it.")]})
+    if agency is not None and not agency.is_active:
+        raise ApplicationError(_("This agency has ceased."), {"agency": [
+            _("Choose an agency that is still active.")]})
+
+
+def _validate_new_user(user: User, password: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, check in (("username", User.username_validator), ("email", validate_email)):
+        try:
+            check(getattr(user, field))
+        except ValidationError as error:
+            errors[field] = list(error.messages)
+    if "username" not in errors and User.objects.filter(
+            username__iexact=user.username).exists():
+        errors["username"] = [_("This username is taken.")]
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
+    if errors:
+        raise ApplicationError(_("The account was not created."), errors)
+
+
+@transaction.atomic
+def user_create(*, actor: Actor | None, username: str, email: str, role: str,
+                agency: Agency | None = None, password: str | None = None) -> User:
+    """A new account. Without a password it gets an unusable one and needs `password_set_link`."""
+    _validate_role(role, agency)
+    _check_manages(actor, role, agency)
+    user = User(username=username.strip(), email=email.strip(), role=role, agency=agency)
+    _validate_new_user(user, password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+def password_set_link(user: User) -> str:
+    """A one-time link to set the password: absolute with SITE_URL, otherwise a path.
+
+    It stops working once used (the password changes) and after PASSWORD_RESET_TIMEOUT.
+    """
+    path = reverse("accounts:password_set", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user)})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _refuse_last_sysadmin(user: User) -> None:
+    others = User.objects.filter(role=Role.SYSADMIN, is_active=True).exclude(pk=user.pk)
+    if user.role == Role.SYSADMIN and user.is_active and not others.exists():
+        raise ApplicationError(_("This is the last active system administrator. Create or "
+                                 "reactivate another one first."))
+
+
+@transaction.atomic
+def user_set_active(*, actor: Actor | None, user: User, active: bool) -> User:
+    """Deactivate (the account and its API tokens stop working) or reactivate an account."""
+    _check_manages(actor, user.role, user.agency)
+    if not active:
+        _refuse_last_sysadmin(user)
+    user.is_active = active
+    user.save(update_fields=["is_active", "is_staff", "is_superuser"])
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, actor: Actor | None, user: User, role: str,
+                  agency: Agency | None) -> User:
+    """Change an account's role and agency (sysadmins and supervisors may have no agency)."""
+    _validate_role(role, agency)
+    _check_manages(actor, user.role, user.agency)
+    _check_manages(actor, role, agency)
+    if role != Role.SYSADMIN:
+        _refuse_last_sysadmin(user)
+    user.role = role
+    user.agency = agency
+    user.save()
+    return user
+
+
+def _validate_token(user: User, name: str, expires_days: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 100:
+        errors["name"] = [_("Give the token a name of 1 to 100 characters.")]
+    elif ApiToken.objects.filter(owner=user, name=name, revoked=None).exists():
+        errors["name"] = [_("This user already has a token with this name: revoke it or "
+                            "choose another name.")]
+    if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
+        errors["expires_days"] = [_("A token expires after 1 to %(days)d days.")
+                                  % {"days": MAX_TOKEN_DAYS}]
+    if not user.is_active:
+        errors["user"] = [_("This account is deactivated.")]
+    if errors:
+        raise ApplicationError(_("The token was not created."), errors)
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, expires_days: int | None = None,
+                 read_only: bool = False) -> tuple[ApiToken, str]:
+    """A new token for `user` and its plaintext, which is shown once and never stored."""
+    name = name.strip()
+    _validate_token(user, name, expires_days)
+    prefix, secret_hash, plaintext = new_token()
+    expires = None if expires_days is None else timezone.now() + timedelta(days=expires_days)
+    token = ApiToken.objects.create(owner=user, name=name, prefix=prefix,
+                                    secret_hash=secret_hash, expires=expires,
+                                    read_only=read_only)
+    return token, plaintext
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner, a sysadmin or the command line may."""
+    own = actor is not None and actor.is_authenticated and actor.pk == token.owner_id
+    if actor is not None and not own and not can(actor, Action.MANAGE_ACCOUNTS):
+        raise PermissionDenied(_("You may revoke only your own API tokens."))
+    if token.revoked is None:
+        token.revoked = timezone.now()
+        token.save(update_fields=["revoked"])
+    return token
