@@ -4,8 +4,6 @@ for each blocked script, style, image or frame)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
@@ -26,7 +24,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def violations(page: Page) -> Iterator[list[str]]:
+def violations(page: Page) -> list[str]:
     """Violations seen by the page's listener and in the console; the test asserts on them."""
     console: list[str] = []
 
@@ -36,7 +34,7 @@ def violations(page: Page) -> Iterator[list[str]]:
 
     page.add_init_script(WATCH_VIOLATIONS)
     page.on("console", note)
-    yield console
+    return console
 
 
 def reported(page: Page, console: list[str]) -> list[str]:
