@@ -84,3 +84,20 @@ def sysadmin(db: None) -> User:
 @pytest.fixture
 def supervisor(db: None) -> User:
     return factories.make_user(role=Role.SUPERVISOR, username="supervisor")
+
+
+@pytest.fixture(autouse=True)
+def _forced_logins_pass_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login` stands for a full login, the second factor included (see
+    portal/security/testing.py); two-factor tests log in through the pages instead."""
+    from django.test import Client
+
+    from portal.security.testing import verify_forced_login
+
+    force_login = Client.force_login
+
+    def force_login_verified(self: Client, user: User, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        verify_forced_login(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)

@@ -62,4 +62,11 @@ SETTINGS: list[Setting] = [
             "with tokens)."),
     Setting("RATE_LIMIT_LOGIN", parse_rate, "10/m",
             "Login form submissions one address may make, whatever the username."),
+    Setting("LOGIN_FAILURE_LIMIT", parse_int, "5",
+            "Failed logins in a row (for one username from one address) before the login is "
+            "locked."),
+    Setting("LOGIN_LOCKOUT_MINUTES", parse_int, "15",
+            "How long a locked login stays locked; a sysadmin can unlock it sooner."),
+    Setting("SESSION_HOURS", parse_int, "12",
+            "A staff session ends this many hours after login."),
 ]

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from portal.api.api import urls as api_v1_urls
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("user/", include("portal.accounts.urls")),
+    path("user/", include("portal.security.urls")),
+    path("api/v1/", api_v1_urls),
     path("", include("portal.interop.urls")),
     path("", include("portal.agencies.urls")),
     path("", include("portal.catalog.urls")),

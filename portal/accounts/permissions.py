@@ -38,6 +38,7 @@ class Action(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # sectors, agencies, licences; no object
     MANAGE_MEMBERS = "manage_members"  # the object is the agency
     MANAGE_ACCOUNTS = "manage_accounts"  # all accounts; no object
+    VIEW_MEMBERS = "view_members"  # the object is the agency
 
 
 def role_of(user: Actor) -> Role | None:
@@ -92,7 +93,21 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return role == Role.SYSADMIN or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.MANAGE_ACCOUNTS:
         return role == Role.SYSADMIN
+    if action == Action.VIEW_MEMBERS:
+        return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     raise ValueError(f"unknown action {action!r}")
+
+
+def must_use_two_factor(user: Actor) -> bool:
+    """Sysadmins and supervisors always log in with a second factor; an agency's accounts do
+    when its administrator requires it; other accounts may choose to."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if _reads_everything(role):
+        return True
+    agency = getattr(user, "agency", None)
+    return bool(agency is not None and agency.require_two_factor)
 
 
 def visible_datasets_q(user: Actor) -> Q:

@@ -78,6 +78,9 @@ class Agency(models.Model):
     is_supervisor = models.BooleanField(
         _("supervising department"), default=False,
         help_text=_("The department that keeps the catalogue and supervises agencies."))
+    require_two_factor = models.BooleanField(
+        _("two-factor authentication required"), default=False,
+        help_text=_("Every account of the agency must log in with a one-time code."))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True,
                                 help_text=_("Set when the agency ceases, merges or is renamed."))
