@@ -37,6 +37,9 @@ SETTINGS: list[Setting] = [
     Setting("HTTPS", parse_bool, "false",
             "The portal is served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure "
             "cookies and redirects to HTTPS."),
+    Setting("TRUSTED_PROXY", parse_bool, "false",
+            "The portal runs behind a proxy that appends the client's address to "
+            "X-Forwarded-For: the audit trail records that address instead of the proxy's."),
     Setting("PROVINCE_CODE", parse_int, "37",
             "Code of the province the portal serves, as in the `vietnam-provinces` package "
             "(37 = Ninh Bình)."),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "portal.security",
+    "ninja",  # the /api/v1 docs page with the Swagger UI assets ninja ships (no CDN)
 ]
 
 MIDDLEWARE = [

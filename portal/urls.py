@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("user/", include("portal.accounts.urls")),
+    path("audit/", include("portal.audit.urls")),
     path("user/", include("portal.security.urls")),
     path("api/v1/", api_v1_urls),
     path("", include("portal.interop.urls")),

@@ -8,7 +8,8 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
 - editors and agency admins write their own agency's datasets (only in its sectors, checked by
   the catalogue's services); supervisors read everything and write none of the agencies' data;
 - supervisors and sysadmins manage sectors, agencies and licences; an agency admin manages its
-  own agency's members; sysadmins manage all accounts.
+  own agency's members; sysadmins manage all accounts;
+- sysadmins and supervisors read the audit trail.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Action(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # sectors, agencies, licences; no object
     MANAGE_MEMBERS = "manage_members"  # the object is the agency
     MANAGE_ACCOUNTS = "manage_accounts"  # all accounts; no object
+    VIEW_AUDIT = "view_audit"  # the audit trail; no object
     VIEW_MEMBERS = "view_members"  # the object is the agency
 
 
@@ -95,6 +97,8 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return role == Role.SYSADMIN
     if action == Action.VIEW_MEMBERS:
         return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
+    if action == Action.VIEW_AUDIT:
+        return _reads_everything(role)
     raise ValueError(f"unknown action {action!r}")
 
 

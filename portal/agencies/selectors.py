@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from portal.accounts.models import User
 from portal.agencies.models import Agency, AgencyKind, Sector
 from portal.catalog.models import Dataset
 from portal.catalog.selectors import listed_datasets, with_related
@@ -89,3 +90,8 @@ def agency_datasets(user: Actor, agency: Agency) -> QuerySet[Dataset]:
 def supervising_agency() -> Agency | None:
     """The department that keeps the catalogue and supervises agencies, when it is recorded."""
     return Agency.objects.active().filter(is_supervisor=True).order_by("pk").first()
+
+
+def agency_members(agency: Agency) -> QuerySet[User]:
+    """The agency's accounts, active ones first (the caller checks VIEW_MEMBERS)."""
+    return User.objects.filter(agency=agency).order_by("-is_active", "role", "username")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency, Sector
+from portal.audit import services as audit
 from portal.catalog.models import (
     AccessLevel,
     Dataset,
@@ -152,6 +153,8 @@ def dataset_create(*, user: Actor, agency: Agency, data: DatasetFields) -> Datas
     dataset.keywords.set(_keywords(data.keywords))
     dataset.sectors.set(data.sectors)
     _record(dataset, user, DatasetChange.Action.CREATED)
+    audit.record(actor=user, action="dataset.create", target=dataset,
+                 after=audit.snapshot(dataset, [f.name for f in fields(data)]))
     return dataset
 
 
@@ -189,6 +192,7 @@ def dataset_update(*, user: Actor, dataset: Dataset, data: DatasetFields,
     validate_dataset_fields(dataset.agency, data, dataset)
     _bump_version(dataset, expected_version)
     changed = _changed_fields(dataset, data)
+    before = audit.snapshot(dataset, changed)
     for item in fields(data):
         if item.name not in ("keywords", "sectors"):
             setattr(dataset, item.name, getattr(data, item.name))
@@ -198,6 +202,8 @@ def dataset_update(*, user: Actor, dataset: Dataset, data: DatasetFields,
     dataset.sectors.set(data.sectors)
     if changed:
         _record(dataset, user, DatasetChange.Action.UPDATED, changed)
+        audit.record(actor=user, action="dataset.update", target=dataset, before=before,
+                     after=audit.snapshot(dataset, changed))
     return dataset
 
 
@@ -209,10 +215,13 @@ def dataset_publish(*, user: Actor, dataset: Dataset, expected_version: int | No
     if not dataset.agency.is_active:
         raise ApplicationError(_("This agency has ceased; it can no longer publish."))
     _bump_version(dataset, expected_version)
+    before = audit.snapshot(dataset, ["status", "published"])
     dataset.status = Status.PUBLISHED
     dataset.published = dataset.published or timezone.now()
     dataset.save(update_fields=["status", "published", "modified"])
     _record(dataset, user, DatasetChange.Action.PUBLISHED)
+    audit.record(actor=user, action="dataset.publish", target=dataset, before=before,
+                 after=audit.snapshot(dataset, ["status", "published"]))
 
 
 @transaction.atomic
@@ -225,6 +234,9 @@ def dataset_withdraw(*, user: Actor, dataset: Dataset, reason: str = "",
     dataset.status = Status.WITHDRAWN
     dataset.save(update_fields=["status", "modified"])
     _record(dataset, user, DatasetChange.Action.WITHDRAWN, note=reason)
+    audit.record(actor=user, action="dataset.withdraw", target=dataset,
+                 before={"status": Status.PUBLISHED},
+                 after={"status": Status.WITHDRAWN, "reason": reason})
 
 
 def dataset_count_view(*, dataset: Dataset) -> None:
@@ -233,6 +245,9 @@ def dataset_count_view(*, dataset: Dataset) -> None:
 
 
 # Resources ---------------------------------------------------------------------------------
+
+
+RESOURCE_AUDITED = ["dataset", "name", "kind", "url", "format", "period", "file", "sha256"]
 
 
 @dataclass
@@ -338,6 +353,8 @@ def resource_create(*, user: Actor, dataset: Dataset, data: ResourceFields,
             resource.save()
             _bump_version(dataset, None)
             _record(dataset, user, DatasetChange.Action.RESOURCE_ADDED, note=resource.name)
+            audit.record(actor=user, action="resource.create", target=resource,
+                         after=audit.snapshot(resource, RESOURCE_AUDITED))
     except BaseException:
         if stored:
             default_storage.delete(stored)
@@ -353,6 +370,7 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
     old_file = (resource.file.name or "") if upload is not None else ""
     changed = [name for name in ("name", "description", "period", "url", "format")
                if getattr(resource, name) != getattr(data, name)]
+    before = audit.snapshot(resource, [*changed, *(["file", "sha256"] if upload else [])])
     for name in ("name", "description", "period", "url", "format"):
         setattr(resource, name, getattr(data, name))
     if upload is not None:
@@ -364,6 +382,8 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
             resource.save()
             _bump_version(dataset, None)
             _record(dataset, user, DatasetChange.Action.RESOURCE_UPDATED, changed, resource.name)
+            audit.record(actor=user, action="resource.update", target=resource, before=before,
+                         after=audit.snapshot(resource, before))
             _delete_after_commit(old_file)
     except BaseException:
         if stored:
@@ -377,6 +397,8 @@ def resource_delete(*, user: Actor, resource: Resource) -> None:
     dataset = resource.dataset
     _require(user, Action.EDIT_DATASET, dataset)
     _delete_after_commit(resource.file.name or "")
+    audit.record(actor=user, action="resource.delete", target=resource,
+                 before=audit.snapshot(resource, RESOURCE_AUDITED))
     resource.delete()
     _bump_version(dataset, None)
     _record(dataset, user, DatasetChange.Action.RESOURCE_DELETED, note=resource.name)

@@ -35,6 +35,8 @@ WRITE = {
     Action.MANAGE_MEMBERS:   [N, Y, N, Y, N, N, N, N, N, N],
     Action.MANAGE_CATALOGUE: [N, Y, Y, N, N, N, N, N, N, N],
     Action.MANAGE_ACCOUNTS:  [N, Y, N, N, N, N, N, N, N, N],
+    Action.VIEW_AUDIT:       [N, Y, Y, N, N, N, N, N, N, N],
+    Action.VIEW_MEMBERS:     [N, Y, Y, Y, N, N, N, N, N, N],
 }
 
 
@@ -79,7 +81,9 @@ def test_who_writes(people: dict[str, object], agency: Agency, action: Action,
                     access_level: str) -> None:
     dataset = dataset_in(agency, Status.PUBLISHED, access_level)
     target = {Action.CREATE_DATASET: agency, Action.MANAGE_MEMBERS: agency,
-              Action.MANAGE_CATALOGUE: None, Action.MANAGE_ACCOUNTS: None}.get(action, dataset)
+              Action.VIEW_MEMBERS: agency,
+              Action.MANAGE_CATALOGUE: None, Action.MANAGE_ACCOUNTS: None,
+              Action.VIEW_AUDIT: None}.get(action, dataset)
     for person, expected in zip(PEOPLE, WRITE[action], strict=True):
         assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
 
