@@ -24,6 +24,7 @@ API_MAX_ROWS = ENV["API_MAX_ROWS"]
 RATE_LIMIT_ANONYMOUS = ENV["RATE_LIMIT_ANONYMOUS"]
 RATE_LIMIT_TOKEN = ENV["RATE_LIMIT_TOKEN"]
 RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
+TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "portal.security",
+    "portal.audit",
     "ninja",  # the /api/v1 docs page with the Swagger UI assets ninja ships (no CDN)
 ]
 
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.security.middleware.TwoFactorMiddleware",
+    "portal.audit.context.AuditOriginMiddleware",
     "portal.ops.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

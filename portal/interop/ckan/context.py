@@ -9,18 +9,16 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from portal.accounts.tokens import TokenRefused, user_from_request
-from portal.interop.ckan.errors import CkanError
+from portal.audit.context import note_token
+from portal.interop.ckan.errors import AuthorizationError
 
 if TYPE_CHECKING:
     from portal.accounts.models import ApiToken
     from portal.accounts.permissions import Actor
 
 
-class TokenAuthorizationError(CkanError):
+class TokenAuthorizationError(AuthorizationError):
     """A key that authenticates nobody: CKAN answers 403 "Authorization Error" for a bad key."""
-
-    status = 403
-    kind = "Authorization Error"
 
 
 def caller(request: HttpRequest) -> tuple[Actor, ApiToken | None]:
@@ -37,6 +35,7 @@ def caller(request: HttpRequest) -> tuple[Actor, ApiToken | None]:
     if found is None:
         return request.user, None
     user, token = found
+    note_token()  # the audit trail records writes of this call as the token's
     return user, token
 
 

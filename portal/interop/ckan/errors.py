@@ -67,3 +67,16 @@ class SearchQueryError(CkanError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(_("Search Query is invalid: %(detail)s") % {"detail": detail})
+
+
+class AuthorizationError(CkanError):
+    """The caller may not do this: CKAN's 403 (ckanapi raises NotAuthorized)."""
+
+    status = 403
+    kind = "Authorization Error"
+
+
+class UploadTooLargeError(CkanValidationError):
+    """An upload past MAX_UPLOAD_SIZE: a Validation Error on `upload`, with HTTP 413."""
+
+    status = 413

@@ -29,6 +29,10 @@ def sector_id(pk: int) -> str:
     return str(uuid.uuid5(_namespace(), f"sector:{pk}"))
 
 
+def user_id(pk: int) -> str:
+    return str(uuid.uuid5(_namespace(), f"user:{pk}"))
+
+
 def keyword_id(pk: int) -> str:
     return str(uuid.uuid5(_namespace(), f"keyword:{pk}"))
 

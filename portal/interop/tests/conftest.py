@@ -108,3 +108,23 @@ def member(agency: Agency) -> User:
 @pytest.fixture
 def other_member(other_agency: Agency) -> User:
     return factories.make_user(role=Role.MEMBER, agency=other_agency, username="other_member")
+
+
+def token_for(user: User, read_only: bool = False) -> str:
+    """A new API token's plaintext, made as the tokens command makes it."""
+    from portal.accounts.models import ApiToken
+    from portal.accounts.services import token_create
+
+    name = f"test {ApiToken.objects.count() + 1}"
+    _token, plaintext = token_create(user=user, name=name, read_only=read_only)
+    return plaintext
+
+
+def write(client: Client, action: str, token: str | None, **params: Any) -> Answer:
+    """POST a JSON body as ckanapi does, with the token in the Authorization header."""
+    headers = {} if token is None else {"HTTP_AUTHORIZATION": token}
+    response = client.post(f"/api/3/action/{action}", json.dumps(params),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
+                           **headers)
+    assert response["Content-Type"] == "application/json;charset=utf-8"
+    return Answer(response.status_code, response.json())

@@ -41,10 +41,10 @@ def test_unversioned_path_answers_the_same(client: Client, catalogue: Catalogue)
 
 
 def test_unknown_action_is_a_bad_request(client: Client) -> None:
-    answer = call(client, "package_create")
+    answer = call(client, "organization_create")
     assert answer.status == 400
     assert answer.error == {"__type": "Bad request",
-                            "message": "Bad request - Action name not known: package_create"}
+                            "message": "Bad request - Action name not known: organization_create"}
 
 
 def test_missing_dataset_is_not_found_with_ckan_error(client: Client) -> None:
@@ -122,7 +122,7 @@ def test_jsonp_callback_is_ignored(client: Client, catalogue: Catalogue) -> None
 def test_help_show_returns_the_documentation_of_every_action(client: Client) -> None:
     for name in ACTIONS:
         assert call(client, "help_show", name=name).result.strip(), name
-    assert call(client, "help_show", name="package_delete").status == 404
+    assert call(client, "help_show", name="organization_delete").status == 404
 
 
 def test_messages_are_vietnamese_unless_the_client_accepts_english(client: Client) -> None:

@@ -9,7 +9,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from portal.interop.ckan.actions import datasets, groups, site
+from portal.interop.ckan.actions import (
+    dataset_writes,
+    datasets,
+    groups,
+    members,
+    resource_writes,
+    site,
+    tokens,
+)
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.errors import NotFoundError
 from portal.interop.ckan.params import Params
@@ -45,4 +53,19 @@ ACTIONS: dict[str, Action] = {
     "group_list": groups.group_list,
     "group_show": groups.group_show,
     "help_show": help_show,
+    "package_create": dataset_writes.package_create,
+    "package_update": dataset_writes.package_update,
+    "package_patch": dataset_writes.package_patch,
+    "package_delete": dataset_writes.package_delete,
+    "resource_create": resource_writes.resource_create,
+    "resource_update": resource_writes.resource_update,
+    "resource_patch": resource_writes.resource_patch,
+    "resource_delete": resource_writes.resource_delete,
+    "organization_member_create": members.organization_member_create,
+    "organization_member_delete": members.organization_member_delete,
+    "member_list": members.member_list,
+    "organization_list_for_user": members.organization_list_for_user,
+    "user_show": members.user_show,
+    "api_token_list": tokens.api_token_list,
+    "api_token_revoke": tokens.api_token_revoke,
 }
