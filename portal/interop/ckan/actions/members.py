@@ -89,7 +89,8 @@ def organization_member_delete(context: Context, data: Mapping[str, Any]) -> Non
 
 
 def member_list(context: Context, data: Mapping[str, Any]) -> list[list[str]]:
-    """The accounts of an agency as [id, "user", capacity], for those who manage its members.
+    """The accounts of an agency as [id, "user", capacity], for its administrators,
+    supervisors and system administrators.
 
     :param id: the agency's name or id
     :param object_type: "user" (other types list nothing)
@@ -99,9 +100,9 @@ def member_list(context: Context, data: Mapping[str, Any]) -> list[list[str]]:
     object_type = params.text("object_type", "user") or "user"
     capacity = params.text("capacity")
     agency = _agency(params)
-    if not can(context.user, Action.MANAGE_MEMBERS, agency):
-        raise AuthorizationError(_("Only the agency's administrators and system administrators "
-                                   "may list its members."))
+    if not can(context.user, Action.VIEW_MEMBERS, agency):
+        raise AuthorizationError(_("Only the agency's administrators, supervisors and system "
+                                   "administrators may list its members."))
     if object_type != "user":
         return []
     users = User.objects.filter(agency=agency, is_active=True).order_by("username")
