@@ -120,7 +120,7 @@ def token_for(user: User, read_only: bool = False) -> str:
     return plaintext
 
 
-def write(client: Client, action: str, token: str | None, **params: Any) -> Answer:
+def write(client: Client, action: str, token: str | None, /, **params: Any) -> Answer:
     """POST a JSON body as ckanapi does, with the token in the Authorization header."""
     headers = {} if token is None else {"HTTP_AUTHORIZATION": token}
     response = client.post(f"/api/3/action/{action}", json.dumps(params),

@@ -139,14 +139,12 @@ def organization_list_for_user(context: Context, data: Mapping[str, Any]
         return []
     user = _account(context, params.text("id").strip())
     action = PERMISSIONS[permission]
-    agencies = Agency.objects.filter(writable_agencies_q(user) | _own(user)).order_by("slug")
+    own = Q(pk=user.agency_id) if user.agency_id else Q(pk__in=[])
+    agencies = (Agency.objects.filter(writable_agencies_q(user))
+                | Agency.objects.filter(own)).distinct().order_by("slug")
     return [organization_summary(agency, context)
             | {"capacity": user.role if agency.pk == user.agency_id else "admin"}
             for agency in agencies if action is None or can(user, action, agency)]
-
-
-def _own(user: User) -> Q:
-    return Q(pk=user.agency_id) if user.agency_id else Q(pk__in=[])
 
 
 def user_show(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
