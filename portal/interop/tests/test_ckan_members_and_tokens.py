@@ -54,8 +54,9 @@ def test_only_admins_manage_members(request: pytest.FixtureRequest, client: Clie
 def test_sysadmin_moves_an_account_and_bad_input_is_refused(
         client: Client, sysadmin: User, outsider: User, agency: Agency) -> None:
     token = token_for(sysadmin)
-    write(client, "organization_member_create", token, id=agency_id(agency.pk),
-          username=outsider.username, role="admin").result  # noqa: B018
+    moved = write(client, "organization_member_create", token, id=agency_id(agency.pk),
+                  username=outsider.username, role="admin").result
+    assert moved["capacity"] == "admin"
     outsider.refresh_from_db()
     assert (outsider.agency, outsider.role) == (agency, Role.ADMIN)
     bad = write(client, "organization_member_create", token, id=agency.slug,
