@@ -112,7 +112,7 @@ LOGIN_REDIRECT_URL = "catalog:dashboard"
 LOGOUT_REDIRECT_URL = "pages:home"
 # Axes first: it refuses a locked login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "portal.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = ENV["LOGIN_FAILURE_LIMIT"]
