@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -42,11 +43,13 @@ def resource_list(request: HttpRequest, id_or_name: str) -> list[ResourceOut]:
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
     """The new resource's fields and its file (None for a link), multipart or JSON."""
-    if upload_was_too_large(request):
-        raise ApiError(413, _("The file is larger than the portal accepts."))
     content_type = request.content_type or ""
     if content_type == "multipart/form-data":
-        return request.POST.dict(), request.FILES.get("upload")
+        upload = request.FILES.get("upload")  # parsing sets the size verdict
+        if upload_was_too_large(request):
+            raise ApiError(413, _("The file is larger than the portal accepts (%(size)s bytes).")
+                           % {"size": settings.MAX_UPLOAD_SIZE})
+        return request.POST.dict(), upload
     if content_type != "application/json":
         raise ApiError(415, _("Send multipart/form-data with an 'upload' file, or JSON."))
     try:
