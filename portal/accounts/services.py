@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import AGENCY_ROLES, ApiToken, Role, User
 from portal.accounts.permissions import Action, can
 from portal.accounts.tokens import new_token
+from portal.audit import services as audit
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from portal.agencies.models import Agency
 
 MAX_TOKEN_DAYS = 3650
-
-# TODO(audit): call portal.audit.services.record(...) from each write once it exists.
+USER_FIELDS = ("username", "email", "role", "agency", "is_active")
+TOKEN_FIELDS = ("name", "prefix", "read_only", "expires", "revoked")  # never the hash
 
 
 def _check_manages(actor: Actor | None, role: str, agency: Agency | None) -> None:
@@ -87,6 +88,8 @@ def user_create(*, actor: Actor | None, username: str, email: str, role: str,
     else:
         user.set_password(password)
     user.save()
+    audit.record(actor=actor, action="user.create", target=user,
+                 after=audit.snapshot(user, USER_FIELDS))
     return user
 
 
@@ -114,8 +117,11 @@ def user_set_active(*, actor: Actor | None, user: User, active: bool) -> User:
     _check_manages(actor, user.role, user.agency)
     if not active:
         _refuse_last_sysadmin(user)
+    before = audit.snapshot(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active", "is_staff", "is_superuser"])
+    audit.record(actor=actor, action="user.reactivate" if active else "user.deactivate",
+                 target=user, before=before, after=audit.snapshot(user, ["is_active"]))
     return user
 
 
@@ -128,9 +134,12 @@ def user_set_role(*, actor: Actor | None, user: User, role: str,
     _check_manages(actor, role, agency)
     if role != Role.SYSADMIN:
         _refuse_last_sysadmin(user)
+    before = audit.snapshot(user, ["role", "agency"])
     user.role = role
     user.agency = agency
     user.save()
+    audit.record(actor=actor, action="user.set_role", target=user, before=before,
+                 after=audit.snapshot(user, ["role", "agency"]))
     return user
 
 
@@ -161,6 +170,8 @@ def token_create(*, user: User, name: str, expires_days: int | None = None,
     token = ApiToken.objects.create(owner=user, name=name, prefix=prefix,
                                     secret_hash=secret_hash, expires=expires,
                                     read_only=read_only)
+    audit.record(actor=user, action="token.create", target=token,
+                 after=audit.snapshot(token, TOKEN_FIELDS))
     return token, plaintext
 
 
@@ -173,4 +184,6 @@ def token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
+        audit.record(actor=actor, action="token.revoke", target=token,
+                     before={"revoked": None}, after=audit.snapshot(token, ["revoked"]))
     return token

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -17,6 +16,8 @@ from portal.accounts import services
 from portal.accounts.models import ApiToken, Role, User
 from portal.accounts.tokens import authenticate as authenticate_token
 from portal.agencies.models import Agency
+from portal.audit.models import AuditEntry, Door
+from portal.audit.selectors import verify_chain
 from portal.lib import factories
 from portal.lib.errors import PermissionDenied
 
@@ -39,7 +40,7 @@ def test_create_editor_with_password_from_stdin(agency: Agency) -> None:
     assert "lan" in output
     user = User.objects.get(username="lan")
     assert (user.role, user.agency, user.email) == (Role.EDITOR, agency, "lan@ninhbinh.gov.vn")
-    assert authenticate(username="lan", password=GOOD_PASSWORD) == user
+    assert user.check_password(GOOD_PASSWORD)
 
 
 def test_create_without_password_prints_a_link_that_sets_it_once(
@@ -56,7 +57,7 @@ def test_create_without_password_prints_a_link_that_sets_it_once(
     done = client.post(form_url, {"new_password1": GOOD_PASSWORD,
                                   "new_password2": GOOD_PASSWORD}, follow=True)
     assert done.redirect_chain[-1][0] == "/user/set-password/done"
-    assert authenticate(username="hoa", password=GOOD_PASSWORD) is not None
+    assert User.objects.get(username="hoa").check_password(GOOD_PASSWORD)
     again = Client().get(link, follow=True)
     assert not again.context["validlink"]
 
@@ -191,3 +192,26 @@ def test_agency_admin_may_manage_only_its_own_agency(agency: Agency, other_agenc
     with pytest.raises(PermissionDenied):
         services.user_create(actor=admin, username="sep", email="s@ninhbinh.gov.vn",
                              role=Role.SYSADMIN)
+
+
+def test_account_and_token_changes_are_in_the_audit_trail(agency: Agency) -> None:
+    run("users", "create", "lan", "--email", "lan@ninhbinh.gov.vn", "--role", "editor",
+        "--agency", agency.slug)
+    run("users", "set-role", "lan", "--role", "member", "--agency", agency.slug)
+    run("users", "deactivate", "lan")
+    run("users", "reactivate", "lan")
+    plaintext = run("tokens", "create", "lan", "--name", "script").splitlines()[-1]
+    run("tokens", "revoke", "lan", "--name", "script")
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [entry.action for entry in entries] == [
+        "user.create", "user.set_role", "user.deactivate", "user.reactivate", "token.create",
+        "token.revoke"]
+    assert {entry.door for entry in entries} == {Door.COMMAND}
+    assert entries[1].before == {"role": "editor", "agency": str(agency)}
+    assert entries[1].after == {"role": "member", "agency": str(agency)}
+    secret = plaintext.split("_", 2)[2]
+    hashed = ApiToken.objects.get(name="script").secret_hash
+    for entry in entries:
+        assert secret not in str(entry.after)
+        assert hashed not in str(entry.after)
+    assert verify_chain().intact
