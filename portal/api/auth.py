@@ -37,6 +37,8 @@ def caller(request: HttpRequest) -> Actor:
 def writer(request: HttpRequest) -> Actor:
     """The caller of a write: refused with a read-only token, or without CSRF in a session."""
     actor = caller(request)
+    if not actor.is_authenticated:  # every write needs an account: say so before anything else
+        raise ApiError(401, _("Sign in, or send an API token in the Authorization header."))
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None and token.read_only:
         raise ApiError(403, _("This API token is read-only: it cannot change anything. Create "
