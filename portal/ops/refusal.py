@@ -1,5 +1,6 @@
 """The answer to a request over its rate limit: HTTP 429 with `Retry-After`, in each door's
-own shape (CKAN's envelope for the CKAN API, JSON for the native API, a page otherwise)."""
+own shape (CKAN's envelope for the CKAN API, /api/v1's error shape for the native API, a page
+otherwise)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from portal.api.errors import error_body
 from portal.interop.ckan.context import site_url
 from portal.interop.ckan.errors import CkanError
 
@@ -52,7 +54,7 @@ def _api_response(request: HttpRequest, retry_after: int) -> HttpResponse:
         if request.path.startswith(CKAN_PREFIXES):
             response = _json(_ckan_body(request, retry_after))
         else:
-            response = _json({"detail": _message(retry_after)})
+            response = _json(error_body("rate_limited", _message(retry_after)))
     response["Content-Language"] = language
     return response
 

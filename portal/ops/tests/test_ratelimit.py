@@ -60,7 +60,8 @@ def test_the_unversioned_ckan_api_and_the_native_api_share_the_address_counter(d
     assert client.get("/api/3").status_code == 200
     response = client.get("/api/v1/datasets", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 429
-    assert response.json()["detail"].startswith("Too many requests")
+    assert response.json()["error"]["code"] == "rate_limited"  # /api/v1's one error shape
+    assert response.json()["error"]["message"].startswith("Too many requests")
     assert int(response["Retry-After"]) > 0
 
 
