@@ -13,6 +13,7 @@ from portal.agencies.models import Agency, Sector
 from portal.catalog.defaults import load_default_licences
 from portal.catalog.models import Licence
 from portal.lib import factories
+from portal.ops.rates import Rate
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +31,9 @@ def _cache_per_test(settings: LazySettings, tmp_path: Path) -> None:
     (the configured cache is a folder under VAR_DIR shared by every run)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": str(tmp_path)}}
+    # Tests that are not about rate limits are not limited (portal/ops/tests set their own).
+    settings.RATE_LIMIT_ANONYMOUS = settings.RATE_LIMIT_TOKEN = settings.RATE_LIMIT_LOGIN = (
+        Rate(1_000_000, 60))
 
 
 @pytest.fixture(autouse=True)
