@@ -60,7 +60,7 @@ def test_resource_validation_and_refusals(as_editor: Api, as_outsider: Api, anon
     error_of(as_outsider.call("post", f"/datasets/{public.pk}/resources",
                               {"name": "X", "url": "https://x.vn"}), 403, "forbidden")
     error_of(anonymous.call("post", f"/datasets/{draft.pk}/resources",
-                            {"name": "X", "url": "https://x.vn"}), 404)
+                            {"name": "X", "url": "https://x.vn"}), 401)  # before any lookup
     error_of(as_outsider.call("get", f"/datasets/{draft.pk}/resources"), 404)
     resource = public.resources.get()
     error_of(as_outsider.call("delete", f"/resources/{resource.pk}"), 403)
