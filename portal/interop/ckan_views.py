@@ -3,8 +3,9 @@
     {"help": ".../api/3/action/help_show?name=package_show", "success": true, "result": ...}
     {"help": "...", "success": false, "error": {"__type": "Not Found Error", "message": "..."}}
 
-Every action only reads, so the view takes GET and POST without a CSRF token (ckanapi posts
-JSON); actions that write must come with token authentication, never the session alone.
+The view takes GET and POST without a CSRF token (CKAN clients send none): the actions that
+write require a read-write API token (`ckan/writing.py`), never the session alone, so a cross-site
+request riding a browser's session can only read.
 """
 
 from __future__ import annotations

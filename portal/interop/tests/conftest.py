@@ -122,9 +122,8 @@ def token_for(user: User, read_only: bool = False) -> str:
 
 def write(client: Client, action: str, token: str | None, /, **params: Any) -> Answer:
     """POST a JSON body as ckanapi does, with the token in the Authorization header."""
-    headers = {} if token is None else {"HTTP_AUTHORIZATION": token}
+    headers = {"Accept-Language": "en"} | ({} if token is None else {"Authorization": token})
     response = client.post(f"/api/3/action/{action}", json.dumps(params),
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
-                           **headers)
+                           content_type="application/json", headers=headers)
     assert response["Content-Type"] == "application/json;charset=utf-8"
     return Answer(response.status_code, response.json())

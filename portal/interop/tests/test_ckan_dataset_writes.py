@@ -70,7 +70,7 @@ def test_invalid_fields_are_a_validation_error_per_ckan_key(
         state="published"))
     assert answer.status == 409
     assert answer.error["__type"] == "Validation Error"
-    assert set(answer.error) == {"__type", "license_id", "temporal_start", "state"}
+    assert set(answer.error) == {"__type", "name", "license_id", "temporal_start", "state"}
     answer = write(client, "package_create", token_for(editor),
                    **new_dataset(agency, sectors, name="Tên Sai"))
     assert (answer.status, list(answer.error)) == (409, ["__type", "name"])

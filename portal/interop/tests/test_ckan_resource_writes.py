@@ -22,9 +22,8 @@ DATA = "năm,dân số\n2025,1000000\n".encode()
 
 def upload(client: Client, action: str, token: str | None, **fields: Any) -> Answer:
     """A multipart form as ckanapi sends it: every value a string, the file as `upload`."""
-    headers = {} if token is None else {"HTTP_X_CKAN_API_KEY": token}
-    response = client.post(f"/api/3/action/{action}", fields, HTTP_ACCEPT_LANGUAGE="en",
-                           **headers)
+    headers = {"Accept-Language": "en"} | ({} if token is None else {"X-CKAN-API-Key": token})
+    response = client.post(f"/api/3/action/{action}", fields, headers=headers)
     return Answer(response.status_code, response.json())
 
 
@@ -37,7 +36,7 @@ def test_upload_creates_a_file_resource_that_downloads(client: Client, catalogue
     assert (result["size"], result["hash"]) == (len(DATA), hashlib.sha256(DATA).hexdigest())
     assert result["encoding"] == "utf-8"
     download = client.get(result["url"].removeprefix("http://testserver"))
-    assert b"".join(download.streaming_content) == DATA  # type: ignore[arg-type]
+    assert download.getvalue() == DATA
 
 
 def test_link_resource_from_json(client: Client, catalogue: Catalogue, editor: User) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.agencies.models import Agency
 from portal.catalog import services
 from portal.catalog.models import Dataset, Status
 from portal.catalog.services import DatasetFields
@@ -17,6 +18,7 @@ from portal.interop.ckan.actions.datasets import find_dataset
 from portal.interop.ckan.actions.resource_writes import create_listed_resources
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.dataset_input import (
+    ckan_errors,
     current_fields,
     empty_fields,
     find_agency,
@@ -25,6 +27,7 @@ from portal.interop.ckan.dataset_input import (
 from portal.interop.ckan.dictize import dataset_dict
 from portal.interop.ckan.params import Params
 from portal.interop.ckan.writing import require_writer, service_refusals
+from portal.lib.errors import ApplicationError
 
 STATES = ("active", "draft", "deleted")
 
@@ -46,6 +49,19 @@ def _apply_state(context: Context, dataset: Dataset, state: str | None) -> None:
         params = Params({})
         params.fail("state", _("A published or withdrawn dataset cannot become a draft again."))
         params.check()
+
+
+def _check(params: Params, agency: Agency | None, fields: DatasetFields,
+           dataset: Dataset | None = None) -> None:
+    """Raise every error at once, as CKAN does: the service's rules too, when reading the
+    parameters already failed (otherwise the service checks them itself)."""
+    if params.errors and agency is not None:
+        try:
+            services.validate_dataset_fields(agency, fields, dataset)
+        except ApplicationError as error:
+            for key, messages in ckan_errors(error.field_errors).items():
+                params.errors.setdefault(key, messages)
+    params.check()
 
 
 def _shown(context: Context, dataset: Dataset) -> dict[str, Any]:
@@ -70,7 +86,7 @@ def package_create(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     agency = find_agency(params)
     fields = read_dataset_fields(params, empty_fields())
     state = _state(params)
-    params.check()
+    _check(params, agency, fields)
     assert agency is not None
     with service_refusals(), transaction.atomic():
         dataset = services.dataset_create(user=context.user, agency=agency, data=fields)
@@ -109,7 +125,7 @@ def _write(context: Context, data: Mapping[str, Any], patch: bool) -> dict[str, 
     _check_resources(params, dataset)
     fields = read_dataset_fields(params, base)
     state = _state(params)
-    params.check()
+    _check(params, dataset.agency, fields, dataset)
     with service_refusals(), transaction.atomic():
         services.dataset_update(user=context.user, dataset=dataset, data=fields)
         _apply_state(context, dataset, state)
