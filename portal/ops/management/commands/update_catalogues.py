@@ -32,6 +32,18 @@ def extract(locale_root: Path) -> None:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
     english.save()
+    for language in ("vi", "en"):
+        _drop_stale_hints(locale_root / language / "LC_MESSAGES" / "django.po")
+
+
+def _drop_stale_hints(path: Path) -> None:
+    """msgmerge leaves `#|` lines (the previous msgid) on entries; once an entry is translated
+    and not fuzzy they are noise, and a lone `#| msgid_plural` makes msgfmt refuse the file."""
+    catalogue = polib.pofile(str(path))
+    for entry in catalogue:
+        if "fuzzy" not in entry.flags:
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    catalogue.save()
 
 
 class Command(BaseCommand):
