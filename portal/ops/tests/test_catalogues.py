@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -58,3 +59,13 @@ def test_python_format_placeholders_survive_translation() -> None:
         if "python-format" in entry.flags and entry.msgstr:
             expected = sorted(PLACEHOLDER.findall(entry.msgid))
             assert sorted(PLACEHOLDER.findall(entry.msgstr)) == expected, entry.msgid
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext")
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_gnu_msgfmt_accepts_the_catalogue(language: str) -> None:
+    result = subprocess.run(  # noqa: S603
+        ["msgfmt", "--check-format", "-o", "/dev/null",  # noqa: S607
+         str(COMMITTED / language / "LC_MESSAGES" / "django.po")],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
