@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.utils import translation
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -15,6 +17,13 @@ from portal.audit.models import GENESIS_HASH, AppendOnlyError, AuditEntry, Door
 from portal.audit.selectors import verify_chain
 from portal.audit.services import record
 from portal.lib import factories
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the commands' English messages; operators get them in Vietnamese."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 
