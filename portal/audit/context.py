@@ -7,16 +7,15 @@ a door that authenticates by API token calls `note_token()` once it has accepted
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from portal.audit.models import ActorKind, Door
+from portal.lib.net import client_address
 
 # The first path segment decides the door; everything else is a page.
 DOORS_BY_PREFIX = (("/api/v1/", Door.API), ("/api/3/", Door.CKAN), ("/admin/", Door.ADMIN))
@@ -41,25 +40,6 @@ def door_of(path: str) -> str:
         if path.startswith(prefix):
             return door
     return Door.PAGE
-
-
-def _valid_address(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or with a trusted proxy the address it appended to X-Forwarded-For.
-
-    Only the last entry is the proxy's own; earlier ones are whatever the client sent.
-    """
-    if settings.TRUSTED_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return _valid_address(forwarded.split(",")[-1])
-    return _valid_address(request.META.get("REMOTE_ADDR", ""))
 
 
 def origin_of(request: HttpRequest) -> Origin:

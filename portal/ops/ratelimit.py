@@ -29,6 +29,7 @@ from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
+from portal.lib.net import client_address
 from portal.ops.rates import Rate
 from portal.ops.refusal import too_many_requests
 
@@ -80,20 +81,13 @@ def _increment(store: BaseCache, key: str, timeout: int) -> int:
         return 1
 
 
-def client_address(request: HttpRequest) -> str:
-    """The caller's address; an IPv6 address stands for its /64, which one client holds.
-
-    Behind a trusted proxy (`TRUSTED_PROXY`), the address the proxy appended to
-    X-Forwarded-For: only the last entry is the proxy's own, earlier ones the client wrote.
-    """
-    raw = request.META.get("REMOTE_ADDR", "") or "unknown"
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "TRUSTED_PROXY", False) and forwarded:
-        raw = forwarded.split(",")[-1].strip()
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw[:64]
+def limited_address(request: HttpRequest) -> str:
+    """The address a limit counts (see lib.net.client_address); an IPv6 address stands for
+    its /64, which one client holds."""
+    found = client_address(request)
+    if found is None:
+        return "unknown"
+    address = ipaddress.ip_address(found)
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
@@ -121,7 +115,7 @@ def login_paths() -> frozenset[str]:
 
 def buckets_for(request: HttpRequest) -> list[Bucket]:
     """The counters a request counts in; none for signed-in staff using pages."""
-    address = client_address(request)
+    address = limited_address(request)
     if request.path.startswith(API_PREFIX):
         token = presented_token(request)
         if token is None:

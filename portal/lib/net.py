@@ -1,0 +1,23 @@
+"""The caller's network address, read one way for every part that needs it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or with a trusted proxy (`TRUSTED_PROXY`) the address it appended to
+    X-Forwarded-For. Only the last entry is the proxy's own; earlier ones are whatever the
+    client sent. None when the value is not an address."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            raw = forwarded.split(",")[-1]
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return None
