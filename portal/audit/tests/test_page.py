@@ -97,6 +97,7 @@ def test_the_list_is_paginated(client: Client, sysadmin: User, agency: Agency) -
     client.force_login(sysadmin)
     first = client.get(URL).content.decode()
     assert first.count("<code>test.write</code>") == 50
+    assert "page=2" in first  # the shared pagination links to the next page
     second = client.get(URL, {"page": 2}).content.decode()
     assert second.count("<code>test.write</code>") == 5
 
