@@ -57,11 +57,12 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 
 
 def token_from_header(request: HttpRequest) -> str | None:
-    """The token a request carries, or None. `Authorization` wins over `X-CKAN-API-Key`."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return request.headers.get("X-CKAN-API-Key")
-    scheme, _space, rest = header.strip().partition(" ")
+    """The token a request carries, or None. `Authorization` wins over `X-CKAN-API-Key`; an
+    empty header is no header. Both APIs and the rate limits read tokens here, and only here."""
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        return request.headers.get("X-CKAN-API-Key", "").strip() or None
+    scheme, _space, rest = header.partition(" ")
     if not rest:
         return scheme
     if scheme.lower() != "bearer":

@@ -29,6 +29,7 @@ from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
+from portal.accounts.tokens import TokenRefused, token_from_header
 from portal.lib.net import client_address
 from portal.ops.rates import Rate
 from portal.ops.refusal import too_many_requests
@@ -94,12 +95,12 @@ def limited_address(request: HttpRequest) -> str:
 
 
 def presented_token(request: HttpRequest) -> str | None:
-    """The API token a request carries, in any of the headers the APIs accept."""
-    header = request.headers.get("Authorization", "").strip()
-    scheme, _space, rest = header.partition(" ")
-    if scheme.lower() == "bearer":
-        header = rest.strip()
-    return header or request.headers.get("X-CKAN-API-Key", "").strip() or None
+    """The API token a request carries, read as the APIs read it (accounts.tokens); a header
+    that holds no token counts as no token, so its sender is limited as anonymous."""
+    try:
+        return token_from_header(request) or None
+    except TokenRefused:
+        return None
 
 
 @cache

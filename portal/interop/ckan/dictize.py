@@ -167,10 +167,6 @@ def organization_dict(agency: Agency, context: Context, package_count: int | Non
         "display_name": agency.name,
         "title_translated": {"vi": agency.name, "en": agency.name_en or agency.name},
         "image_display_url": _logo_url(agency, context),
-        "num_followers": 0,
-        "extras": [],
-        "groups": [],
-        "tags": [],
         "short_name": _or_none(agency.short_name),
         "kind": agency.kind,
         "website": _or_none(agency.website),
@@ -183,9 +179,7 @@ def organization_dict(agency: Agency, context: Context, package_count: int | Non
         "valid_from": iso_date(agency.valid_from),
         "valid_to": iso_date(agency.valid_to),
     }
-    if package_count is not None:
-        result["package_count"] = package_count
-    return result
+    return _group_fields(result, package_count)
 
 
 def group_summary(sector: Sector) -> dict[str, Any]:
@@ -209,12 +203,15 @@ def group_dict(sector: Sector, package_count: int | None) -> dict[str, Any]:
         "state": "active",
         "created": None,
         "image_url": "",
-        "num_followers": 0,
-        "extras": [],
-        "groups": [],
-        "tags": [],
         "icon": _or_none(sector.icon),
     }
+    return _group_fields(result, package_count)
+
+
+def _group_fields(result: dict[str, Any], package_count: int | None) -> dict[str, Any]:
+    """What CKAN's organization and group dictionaries share beyond their own fields: the
+    lists the portal keeps empty, and the dataset count when the caller asked for it."""
+    result |= {"num_followers": 0, "extras": [], "groups": [], "tags": []}
     if package_count is not None:
         result["package_count"] = package_count
     return result

@@ -112,6 +112,22 @@ def test_the_token_counter_is_keyed_on_the_tokens_hash_not_on_the_token() -> Non
     assert not any(TOKEN in key for key in keys)
 
 
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "", "   "])
+def test_a_header_that_holds_no_token_is_limited_as_anonymous(header: str) -> None:
+    """The limits read the token as the APIs do (accounts.tokens.token_from_header)."""
+    request = RequestFactory().get("/api/3/action/package_list", HTTP_AUTHORIZATION=header)
+    assert [bucket.scope for bucket in buckets_for(request)] == ["api-address"]
+
+
+def test_the_limits_and_the_apis_read_the_same_token_from_each_header() -> None:
+    for headers in ({"HTTP_AUTHORIZATION": TOKEN}, {"HTTP_AUTHORIZATION": f"Bearer  {TOKEN} "},
+                    {"HTTP_X_CKAN_API_KEY": TOKEN}, {"HTTP_AUTHORIZATION": "",
+                                                     "HTTP_X_CKAN_API_KEY": TOKEN}):
+        request = RequestFactory().get("/api/v1/datasets", **headers)  # type: ignore[arg-type]
+        keys = [bucket.key for bucket in buckets_for(request)]
+        assert hashlib.sha256(TOKEN.encode()).hexdigest() in keys, headers
+
+
 @pytest.mark.usefixtures("low_limits")
 def test_login_posts_past_the_limit_get_a_translated_429_page(db: None,
                                                              settings: LazySettings) -> None:
