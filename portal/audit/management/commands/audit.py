@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from portal.audit.selectors import verify_chain
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         report = verify_chain()
         if not report.intact:
             raise CommandError(
-                f"Chain broken at entry {report.broken_at}: {report.problem} "
-                f"({report.count} entries before it are intact).", returncode=1)
-        self.stdout.write(f"{report.count} entries, chain intact "
-                          f"(last hash {report.last_hash}).")
+                _("Chain broken at entry %(sequence)s: %(problem)s (%(count)s entries before it "
+                  "are intact).") % {"sequence": report.broken_at, "problem": report.problem,
+                                     "count": report.count}, returncode=1)
+        self.stdout.write(_("%(count)s entries, chain intact (last hash %(hash)s).")
+                          % {"count": report.count, "hash": report.last_hash})
