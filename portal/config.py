@@ -3,6 +3,7 @@
 `docs/configuration.md` documents each of them; a test fails when one is missing there.
 """
 
+from portal.lib.addresses import parse_allowed_hosts
 from portal.lib.env import (
     Setting,
     parse_bool,
@@ -48,6 +49,34 @@ SETTINGS: list[Setting] = [
             "are refused before anything is stored."),
     Setting("API_MAX_ROWS", parse_int, "1000",
             "Largest number of rows a CKAN API list or search returns in one call."),
+    Setting("FETCH_ALLOWED_HOSTS", parse_allowed_hosts, "",
+            "Comma-separated `host:port` the portal may download linked files from although "
+            "they are private network addresses, e.g. `10.0.5.20:8080` or "
+            "`files.so.local:443`, for a closed network's own servers. Matched as written in "
+            "the link (a name does not match its address). Every other private, loopback or "
+            "link-local address is refused (see `docs/security.md`)."),
+    Setting("DATASTORE_MAX_ROWS", parse_int, "10000",
+            "Largest `limit` of one page of records from the data API (`/records`, "
+            "`datastore_search`)."),
+    Setting("DATASTORE_SQL_MAX_ROWS", parse_int, "10000",
+            "Rows an SQL query returns at most; beyond, the result says `records_truncated`."),
+    Setting("DATASTORE_QUERY_TIMEOUT", parse_int, "10",
+            "Seconds a data query (records, aggregate, SQL) may run before it is stopped."),
+    Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
+            "Memory one data query may use (DuckDB's `memory_limit`, e.g. 512MB, 2GB)."),
+    Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",
+            "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
+    Setting("DATASTORE_THREADS", parse_int, "2",
+            "Threads DuckDB uses for one query or ingestion."),
+    Setting("DATASTORE_EXACT_TOTAL_LIMIT", parse_int, "5000000",
+            "Tables with more rows than this give an estimated total for filtered queries "
+            "(flagged `total_is_estimate`); smaller ones are counted exactly."),
+    Setting("DATASTORE_MAX_UNPACKED_SIZE", parse_size, "1GiB",
+            "Largest size a zipped spreadsheet (XLSX, ODS) may unpack to; larger ones are "
+            "refused as a possible zip bomb."),
+    Setting("DATASTORE_CACHE_DIR", parse_str, "",
+            "Local copies of Parquet files when storage is remote (S3). Default: "
+            "`VAR_DIR/datastore-cache`."),
     Setting("REDIS_URL", parse_redis_url, "",
             "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
             "SQLite queue in `VAR_DIR`."),
