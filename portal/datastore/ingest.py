@@ -166,6 +166,8 @@ def _first_misfit(con: Connection, source: str, name: str,
 
 
 def _output(name: str, kind: str, candidate: inference.Candidate | None) -> str:
+    if kind == "GEOMETRY":
+        return f"CAST(st_asgeojson({quote(name)}) AS VARCHAR) AS {quote(name)}"
     if candidate is None and inference.schema_type(kind) == "object":
         return f"CAST(to_json({quote(name)}) AS VARCHAR) AS {quote(name)}"
     if candidate is None or candidate is inference.STRING:
@@ -198,10 +200,10 @@ def _explain(error: DuckDBError) -> IngestError:
     line = re.search(r"Line: (\d+)", text)
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if line and found:
-        return IngestError(gettext_noop("Line %(line)s has %(found)s cells where the header row "
-                                        "has %(expected)s. Check the separators and quotes on "
+        return IngestError(gettext_noop("Line %(line)s does not have as many cells as the header "
+                                        "(%(expected)s). Check the separators and quotes on "
                                         "that line."),
-                           line=line.group(1), found=found.group(2), expected=found.group(1))
+                           line=line.group(1), expected=found.group(1))
     if line and "quote" in text.lower():
         return IngestError(gettext_noop("A quoted cell that starts near line %(line)s never "
                                         "ends. Check the quotes on that line."),

@@ -8,6 +8,7 @@ converted to UTF-8 first (encodings.py). DuckDB then reads everything the same w
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,13 +90,67 @@ class CsvSource:
         if self.encoding not in ("utf-8", "ascii"):
             path = work / "source-utf8.csv"
             encodings.transcode_to_utf8(self.path, path, self.encoding)
-        yield TableSource("", _read_csv(path))
+        yield _csv_table("", path)
 
 
-def _read_csv(path: Path, **options: str) -> str:
-    extra = "".join(f", {key} = '{value}'" for key, value in options.items())
-    return (f"SELECT * FROM read_csv({literal(path)}, all_varchar = true, header = true, "
-            f"null_padding = true, sample_size = 20480, max_line_size = 4194304{extra})")
+def _csv_table(name: str, path: Path, delimiter: str | None = None) -> TableSource:
+    """Every cell as text, RFC 4180 quoting, the header as the first row. The dialect is found
+    here rather than by DuckDB's sniffer, which may skip rows it finds odd; and a row with more
+    or fewer cells than the header is an error naming its line (usually a delimiter inside an
+    unquoted cell), never a silently padded or widened table."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        head = handle.read(256 * 1024)
+    delimiter = delimiter or _delimiter(head, tab_first=path.suffix.lower() in (".tsv", ".tab"))
+    header = next(csv.reader(io.StringIO(head.lstrip("\ufeff")), delimiter=delimiter), [])
+    if not any(cell.strip() for cell in header):
+        raise IngestError(gettext_noop("The first line of the file should name the columns, "
+                                       "but it is empty."))
+    columns = ", ".join(f"{literal_text(column)}: 'VARCHAR'" for column in unique_names(header))
+    return TableSource(name, f"SELECT * FROM read_csv({literal(path)}, auto_detect = false, "
+                             f"header = true, delim = {literal_text(delimiter)}, quote = '\"', "
+                             f"escape = '\"', null_padding = false, strict_mode = true, "
+                             f"max_line_size = 4194304, columns = {{{columns}}})")
+
+
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(head: str, *, tab_first: bool) -> str:
+    """The candidate that splits the first lines into the same number (> 1) of cells."""
+    lines = head.splitlines()[:50]
+    if len(head) == 256 * 1024 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    sample = "\n".join(lines)
+    best, best_score = ",", 0.0
+    for candidate in (("\t", ",", ";", "|") if tab_first else DELIMITERS):
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=candidate))
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        score = sum(len(row) == len(rows[0]) for row in rows) / len(rows)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names: trimmed, empty ones named by position, repeated ones numbered."""
+    seen: dict[str, int] = {}
+    names = []
+    for position, raw in enumerate(header, start=1):
+        name = raw.strip() or f"column_{position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        seen.setdefault(name, 1)
+        names.append(name)
+    return names
+
+
+def literal_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass
@@ -118,7 +173,7 @@ class SpreadsheetSource:
                 continue
             target = work / f"sheet-{index}.csv"
             write_csv(rows, target)
-            yield TableSource(name, _read_csv(target, delim=",", quote='"', escape='"'))
+            yield _csv_table(name, target, delimiter=",")
 
 
 def _rows_below_header(rows: Iterator[list[Any]]) -> Iterator[list[Any]] | None:
@@ -178,8 +233,7 @@ class GeoJsonSource:
         size = self.path.stat().st_size + 1
         features = (f"SELECT unnest(features) AS feature FROM read_json({literal(self.path)}, "
                     f"format = 'unstructured', maximum_object_size = {size})")
-        yield TableSource("", f"SELECT unnest(feature.properties), "
-                              f"CAST(to_json(feature.geometry) AS VARCHAR) AS geometry "
+        yield TableSource("", f"SELECT unnest(feature.properties), feature.geometry AS geometry "
                               f"FROM ({features})", geometry="geometry")
 
 

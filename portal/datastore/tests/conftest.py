@@ -1,0 +1,38 @@
+"""Shared helpers of the data store's tests: a resource from bytes, read into a table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from portal.accounts.models import User
+from portal.agencies.models import Agency
+from portal.catalog.models import Resource
+from portal.datastore import services
+from portal.datastore.models import DataTable
+from portal.lib import factories
+
+Ingest = Callable[..., tuple[Resource, DataTable]]
+
+
+@pytest.fixture
+def ingest(agency: Agency, editor: User) -> Ingest:
+    """ingest(content, filename, **resource fields) → (resource, its table after one run)."""
+    dataset = factories.make_dataset(agency=agency, user=editor)
+
+    def run(content: bytes, filename: str = "du-lieu.csv", **fields: str,
+            ) -> tuple[Resource, DataTable]:
+        resource = factories.make_resource(dataset=dataset, user=editor, content=content,
+                                           filename=filename, **fields)
+        table = services.schedule_ingestion(resource, enqueue=False)
+        assert table is not None, "not a tabular resource"
+        return resource, services.run_ingestion(table.pk)
+
+    return run
+
+
+def rerun(table: DataTable) -> DataTable:
+    scheduled = services.schedule_ingestion(table.resource, enqueue=False)
+    assert scheduled is not None
+    return services.run_ingestion(scheduled.pk)
