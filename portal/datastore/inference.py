@@ -35,7 +35,9 @@ def _match(*patterns: str) -> str:
 
 def _date(fmt: str, kind: str) -> Candidate:
     sql_type = "DATE" if kind == "date" else "TIMESTAMP"
-    return Candidate(f"{kind}:{fmt}", kind, f"try_strptime(@v, '{fmt}') IS NOT NULL",
+    # An empty cell (NULL) fits every type: the test must not say false for it.
+    return Candidate(f"{kind}:{fmt}", kind,
+                     f"@v IS NULL OR try_strptime(@v, '{fmt}') IS NOT NULL",
                      f"CAST(strptime(@v, '{fmt}') AS {sql_type})", {"format": fmt})
 
 
@@ -81,6 +83,11 @@ def candidates_for(type_name: str) -> list[Candidate]:
     if type_name == "string":
         return [STRING]
     return [candidate for candidate in CANDIDATES if candidate.type == type_name]
+
+
+def fits(column_sql: str, candidate: Candidate) -> str:
+    """True where the cell is empty or is of the candidate's type."""
+    return f"({over(column_sql, '@v')} IS NULL OR {over(column_sql, candidate.test)})"
 
 
 def over(column_sql: str, expression: str) -> str:
