@@ -132,8 +132,7 @@ def _propose(con: Connection, source: str, names: list[str],
                      if candidate is not inference.STRING)
     if not pairs:
         return {name: [] for name in names}
-    tests = [f"bool_and(coalesce({inference.over(quote(name), candidate.test)}, true))"
-             for name, candidate in pairs]
+    tests = [f"bool_and({inference.fits(quote(name), candidate)})" for name, candidate in pairs]
     sample = f"(SELECT * FROM {source} LIMIT {SAMPLE_ROWS})"
     row = _fetch(con, f"SELECT {', '.join(tests)} FROM {sample}")[0]
     proposals: dict[str, list[inference.Candidate]] = {name: [] for name in names}
@@ -147,8 +146,7 @@ def _misfit_counts(con: Connection, source: str, pairs: list[tuple[str, inferenc
                    ) -> dict[tuple[str, str], int]:
     if not pairs:
         return {}
-    counts = [f"count(*) FILTER (WHERE NOT coalesce("
-              f"{inference.over(quote(name), candidate.test)}, true))"
+    counts = [f"count(*) FILTER (WHERE NOT {inference.fits(quote(name), candidate)})"
               for name, candidate in pairs]
     row = _fetch(con, f"SELECT {', '.join(counts)} FROM {source}")[0]
     return {(name, candidate.key): int(count)
@@ -158,8 +156,7 @@ def _misfit_counts(con: Connection, source: str, pairs: list[tuple[str, inferenc
 def _first_misfit(con: Connection, source: str, name: str,
                   candidates: list[inference.Candidate]) -> tuple[int, str]:
     """The first row (1 = first data row) whose cell fits none of `candidates`, and its text."""
-    fits = " OR ".join(f"coalesce({inference.over(quote(name), candidate.test)}, true)"
-                       for candidate in candidates)
+    fits = " OR ".join(inference.fits(quote(name), candidate) for candidate in candidates)
     found = _fetch(con, f"SELECT _row, {quote(name)} FROM (SELECT row_number() OVER () AS "
                         f"_row, {quote(name)} FROM {source}) WHERE NOT ({fits}) LIMIT 1")
     return (int(found[0][0]), str(found[0][1])) if found else (0, "")

@@ -124,6 +124,28 @@ def records(table: Table, query: RecordsQuery) -> Page:
     return Page(chosen, rows, total, estimated, next_cursor)
 
 
+def export_select(table: Table, query: RecordsQuery,
+                  ) -> tuple[str, list[Any], list[dict[str, Any]]]:
+    """`query` as one SELECT over the view `t`, for exports: (sql, params, fields).
+
+    The same filters, q, fields, distinct and sort as `records`, without its cursor and its
+    page size: a positive `limit` caps the rows, 0 (or less) means every row; `offset` skips
+    rows. Without a sort the rows keep the table's order, which DuckDB preserves without a sort
+    (a whole table is not sorted by `_id` just to come out as it is stored).
+    """
+    chosen = [table.field(name) for name in query.fields] if query.fields else table.fields
+    where, params = _where(table, query.filters, query.q)
+    columns = ", ".join(quote(described["name"]) for described in chosen)
+    sql = f"SELECT {'DISTINCT ' if query.distinct else ''}{columns} FROM t{_clause(where)}"
+    if query.sort or query.distinct:
+        sql += f" ORDER BY {_order(table, query.sort, distinct=query.distinct, chosen=chosen)}"
+    if query.limit > 0:
+        sql += f" LIMIT {int(query.limit)}"
+    if query.offset > 0:
+        sql += f" OFFSET {int(query.offset)}"
+    return sql, params, chosen
+
+
 def _limit(limit: int) -> int:
     if limit < 0 or limit > settings.DATASTORE_MAX_ROWS:
         raise QueryError(_("Ask for at most %(max)s rows at a time (limit).")
@@ -283,20 +305,22 @@ def _after_cursor(table: Table, query: RecordsQuery) -> tuple[str, list[Any]]:
     alternatives: list[str] = []
     params: list[Any] = []
     for index, (name, descending) in enumerate(keys):
-        equal_parts: list[str] = []
-        for (previous, _d), value in zip(keys[:index], after[:index], strict=True):
-            if value is None:
-                equal_parts.append(f"{quote(previous)} IS NULL")
-            else:
-                equal_parts.append(f"{quote(previous)} = ?")
-                params.append(_key_value(types, previous, value))
         value = after[index]
         if value is None:
             continue  # nothing sorts after NULL in this column (nulls last)
+        parts: list[str] = []
+        values: list[Any] = []
+        for (previous, _d), earlier in zip(keys[:index], after[:index], strict=True):
+            if earlier is None:
+                parts.append(f"{quote(previous)} IS NULL")
+            else:
+                parts.append(f"{quote(previous)} = ?")
+                values.append(_key_value(types, previous, earlier))
         comparison = "<" if descending else ">"
-        equal_parts.append(f"({quote(name)} {comparison} ? OR {quote(name)} IS NULL)")
-        params.append(_key_value(types, name, value))
-        alternatives.append("(" + " AND ".join(equal_parts) + ")")
+        parts.append(f"({quote(name)} {comparison} ? OR {quote(name)} IS NULL)")
+        values.append(_key_value(types, name, value))
+        alternatives.append("(" + " AND ".join(parts) + ")")
+        params.extend(values)
     return "(" + (" OR ".join(alternatives) or "false") + ")", params
 
 

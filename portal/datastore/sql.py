@@ -53,7 +53,8 @@ def parse(sql: str) -> tuple[exp.Expression, list[str]]:
     if not sql.strip():
         raise SqlRefused(_("Write a SELECT statement."))
     try:
-        statements = [tree for tree in sqlglot.parse(sql, read="duckdb") if tree is not None]
+        statements = [tree for tree in sqlglot.parse(sql, read="duckdb")
+                      if tree is not None and not isinstance(tree, exp.Semicolon)]
     except sqlglot.errors.ParseError as error:
         raise SqlRefused(_("The SQL could not be read: %(reason)s")
                          % {"reason": str(error).split("\n", 1)[0][:300]}) from None
