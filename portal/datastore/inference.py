@@ -24,7 +24,7 @@ EN_GROUPED = r"[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?"
 class Candidate:
     key: str
     type: str  # Table Schema type
-    test: str  # SQL predicate over @v
+    test: str  # SQL predicate over @v, for a cell that is not empty (see `fits`)
     cast: str  # SQL expression over @v
     schema: dict[str, Any] = field(default_factory=dict)  # extra Table Schema properties
 
@@ -35,9 +35,7 @@ def _match(*patterns: str) -> str:
 
 def _date(fmt: str, kind: str) -> Candidate:
     sql_type = "DATE" if kind == "date" else "TIMESTAMP"
-    # An empty cell (NULL) fits every type: the test must not say false for it.
-    return Candidate(f"{kind}:{fmt}", kind,
-                     f"@v IS NULL OR try_strptime(@v, '{fmt}') IS NOT NULL",
+    return Candidate(f"{kind}:{fmt}", kind, f"try_strptime(@v, '{fmt}') IS NOT NULL",
                      f"CAST(strptime(@v, '{fmt}') AS {sql_type})", {"format": fmt})
 
 
