@@ -37,7 +37,7 @@ RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.audit.admin_apps.AuditedAdminConfig",  # django.contrib.admin, audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -8,7 +8,8 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
 - editors and agency admins write their own agency's datasets (only in its sectors, checked by
   the catalogue's services); supervisors read everything and write none of the agencies' data;
 - supervisors and sysadmins manage sectors, agencies and licences; an agency admin manages its
-  own agency's members; sysadmins manage all accounts;
+  own agency's members (the accounts with an agency role in its agency: create, change role,
+  deactivate, send a set-password link, remove two-factor); sysadmins manage all accounts;
 - sysadmins and supervisors read the audit trail.
 """
 
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from portal.accounts.models import Role
+from portal.accounts.models import AGENCY_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,6 +42,8 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # all accounts; no object
     VIEW_AUDIT = "view_audit"  # the audit trail; no object
     VIEW_MEMBERS = "view_members"  # the object is the agency
+    # One account, existing or about to be created (an unsaved User with its role and agency).
+    MANAGE_USER = "manage_user"
 
 
 def role_of(user: Actor) -> Role | None:
@@ -66,6 +69,12 @@ def _writes_for(user: Actor, agency_id: int) -> bool:
     if role == Role.SYSADMIN:
         return True
     return role in (Role.ADMIN, Role.EDITOR) and _agency_id(user) == agency_id
+
+
+def _admin_of_account(user: Actor, account: User) -> bool:
+    """An agency admin manages the accounts of its own agency that hold an agency role."""
+    return (role_of(user) == Role.ADMIN and account.role in AGENCY_ROLES
+            and account.agency_id is not None and account.agency_id == _agency_id(user))
 
 
 def can_view_dataset(user: Actor, dataset: Dataset) -> bool:
@@ -95,6 +104,8 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return role == Role.SYSADMIN or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.MANAGE_ACCOUNTS:
         return role == Role.SYSADMIN
+    if action == Action.MANAGE_USER:
+        return role == Role.SYSADMIN or _admin_of_account(user, obj)
     if action == Action.VIEW_MEMBERS:
         return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.VIEW_AUDIT:

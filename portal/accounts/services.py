@@ -37,9 +37,9 @@ TOKEN_FIELDS = ("name", "prefix", "read_only", "expires", "revoked")  # never th
 
 
 def _check_manages(actor: Actor | None, role: str, agency: Agency | None) -> None:
-    if actor is None or can(actor, Action.MANAGE_ACCOUNTS):
-        return
-    if role in AGENCY_ROLES and agency is not None and can(actor, Action.MANAGE_MEMBERS, agency):
+    """May `actor` hold an account with this role in this agency? (Asked of the account as it
+    is and as it would become.)"""
+    if actor is None or can(actor, Action.MANAGE_USER, User(role=role, agency=agency)):
         return
     raise PermissionDenied(_("You may not manage this account."))
 

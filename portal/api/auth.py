@@ -17,6 +17,7 @@ from ninja.utils import check_csrf
 
 from portal.accounts.tokens import user_from_request
 from portal.api.errors import ApiError
+from portal.audit.context import note_token
 
 if TYPE_CHECKING:
     from portal.accounts.models import ApiToken, User
@@ -28,6 +29,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 def caller(request: HttpRequest) -> Actor:
     """The account the call acts for (maybe anonymous). Raises TokenRefused for a bad token."""
     found = user_from_request(request)
+    if found is not None:
+        note_token()  # the audit trail records this call's writes as the token's, as /api/3 does
     actor: Actor = request.user if found is None else found[0]
     request.api_user = actor  # type: ignore[attr-defined]  # read by the error handlers
     request.api_token = None if found is None else found[1]  # type: ignore[attr-defined]

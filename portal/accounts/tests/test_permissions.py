@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.accounts.permissions import Action, can, visible_datasets_q
 from portal.agencies.models import Agency
 from portal.catalog.models import AccessLevel, Dataset, Status
@@ -37,6 +37,17 @@ WRITE = {
     Action.MANAGE_ACCOUNTS:  [N, Y, N, N, N, N, N, N, N, N],
     Action.VIEW_AUDIT:       [N, Y, Y, N, N, N, N, N, N, N],
     Action.VIEW_MEMBERS:     [N, Y, Y, Y, N, N, N, N, N, N],
+    Action.MANAGE_USER:      [N, Y, N, Y, N, N, N, N, N, N],  # an editor of the agency
+}
+
+# Whose account each person may manage (MANAGE_USER), new or existing: a role in an agency.
+ACCOUNTS = {
+    (Role.EDITOR, "own"):         [N, Y, N, Y, N, N, N, N, N, N],
+    (Role.MEMBER, "own"):         [N, Y, N, Y, N, N, N, N, N, N],
+    (Role.ADMIN, "own"):          [N, Y, N, Y, N, N, N, N, N, N],
+    (Role.EDITOR, "other"):       [N, Y, N, N, N, N, Y, N, N, N],
+    (Role.SUPERVISOR, None):      [N, Y, N, N, N, N, N, N, N, N],
+    (Role.SYSADMIN, None):        [N, Y, N, N, N, N, N, N, N, N],
 }
 
 
@@ -81,11 +92,22 @@ def test_who_writes(people: dict[str, object], agency: Agency, action: Action,
                     access_level: str) -> None:
     dataset = dataset_in(agency, Status.PUBLISHED, access_level)
     target = {Action.CREATE_DATASET: agency, Action.MANAGE_MEMBERS: agency,
-              Action.VIEW_MEMBERS: agency,
+              Action.VIEW_MEMBERS: agency, Action.MANAGE_USER: people["own_editor"],
               Action.MANAGE_CATALOGUE: None, Action.MANAGE_ACCOUNTS: None,
               Action.VIEW_AUDIT: None}.get(action, dataset)
     for person, expected in zip(PEOPLE, WRITE[action], strict=True):
         assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("role", "whose"), list(ACCOUNTS))
+@pytest.mark.parametrize("saved", [True, False], ids=["existing", "new"])
+def test_who_manages_an_account(people: dict[str, object], agency: Agency, other_agency: Agency,
+                                role: Role, whose: str | None, saved: bool) -> None:
+    in_agency = {"own": agency, "other": other_agency, None: None}[whose]
+    account = (factories.make_user(role=role, agency=in_agency) if saved
+               else User(role=role, agency=in_agency))
+    for person, expected in zip(PEOPLE, ACCOUNTS[(role, whose)], strict=True):
+        assert can(people[person], Action.MANAGE_USER, account) is expected, person  # type: ignore[arg-type]
 
 
 def test_nobody_creates_datasets_for_a_ceased_agency(people: dict[str, object],
