@@ -37,7 +37,7 @@ ENCODING_CHOICES: list[tuple[str, Promise]] = [
 DISPLAY_NAMES = {
     "utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
     "utf-16-be": "UTF-16BE", "cp1258": "Windows-1258", "tcvn3": "TCVN3 (ABC)", "vni": "VNI",
-    "cp1252": "Windows-1252", "ascii": "ASCII", "latin-1": "Latin-1",
+    "cp1252": "Windows-1252", "ascii": "ASCII", "iso8859-1": "Latin-1",
 }
 
 _registered = False
@@ -63,8 +63,13 @@ class EncodingError(IngestError):
                          "%(offset)s of the file) has bytes that are not valid in that encoding. "
                          "Choose another encoding, or save the file as UTF-8 and upload it "
                          "again."),
-            encoding=DISPLAY_NAMES.get(encoding, encoding), line=line, offset=byte_offset)
+            encoding=_display_name(encoding), line=line, offset=byte_offset)
         self.encoding, self.byte_offset, self.line = encoding, byte_offset, line
+
+
+def _display_name(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return DISPLAY_NAMES.get(name, name)
 
 
 class UnknownEncoding(IngestError):
@@ -75,8 +80,17 @@ class UnknownEncoding(IngestError):
 
 
 def decode(data: bytes, encoding: str, errors: str = "strict") -> str:
-    """`data` as text in NFC, whatever form the encoding gives (Windows-1258 gives marks)."""
-    return unicodedata.normalize("NFC", data.decode(encoding, errors))
+    """`data` as text in NFC, whatever form the encoding gives (Windows-1258 gives marks),
+    without a byte order mark."""
+    text = _decoder(encoding, errors).decode(data, final=True)
+    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+
+
+def _decoder(encoding: str, errors: str = "strict") -> codecs.IncrementalDecoder:
+    name = codecs.lookup(encoding).name
+    # We drop a byte order mark in any case, and utf-8-sig would count the offsets of errors
+    # from after the mark, not from the start of the file.
+    return codecs.getincrementaldecoder("utf-8" if name == "utf-8-sig" else name)(errors)
 
 
 def encode(text: str, encoding: str, errors: str = "strict") -> bytes:
@@ -172,8 +186,7 @@ def _looks_binary(sample: bytes) -> bool:
 def _guess(sample: bytes, binary: bool) -> Detection:
     scored: list[tuple[str, float, bool, int]] = []
     for encoding, weight in _GUESSES.items():
-        decoder = codecs.getincrementaldecoder(encoding)("replace")
-        text = unicodedata.normalize("NFC", decoder.decode(sample, final=False))
+        text = unicodedata.normalize("NFC", _decoder(encoding, "replace").decode(sample))
         seen = evidence(text)
         scored.append((encoding, round(seen.score * weight, 3), "\ufffd" not in text, seen.total))
     scored.sort(key=lambda item: item[1], reverse=True)
@@ -189,20 +202,26 @@ _Reader = Callable[[int], bytes]
 _Writer = Callable[[bytes], int]
 
 
+class _InvalidAt(Exception):
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
 def transcode_to_utf8(src: Path, dst: Path, encoding: str, *, chunk_size: int = 1 << 20) -> None:
     """Writes `src`, read in `encoding`, to `dst` as UTF-8 without a byte order mark, in NFC,
     a chunk at a time. Raises EncodingError (with the byte offset and line) on bytes that are
     not valid in `encoding`; `dst` is then removed."""
     try:
-        codec = codecs.lookup(encoding)
+        decoder = _decoder(encoding)
     except LookupError:
         raise UnknownEncoding(encoding) from None
-    # A byte order mark is dropped in any case; plain UTF-8 counts error offsets from the
-    # start of the file, where utf-8-sig counts them after the mark.
-    decoder = codecs.getincrementaldecoder("utf-8" if codec.name == "utf-8-sig" else encoding)()
     try:
         with src.open("rb") as source, dst.open("wb") as target:
             _transcode(source.read, target.write, decoder, encoding, chunk_size)
+    except _InvalidAt as invalid:
+        dst.unlink(missing_ok=True)
+        line = _line_at(src, encoding, invalid.offset, chunk_size)
+        raise EncodingError(encoding, invalid.offset, line) from None
     except BaseException:
         dst.unlink(missing_ok=True)
         raise
@@ -210,35 +229,39 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str, *, chunk_size: int = 
 
 def _transcode(read: _Reader, write: _Writer, decoder: codecs.IncrementalDecoder,
                encoding: str, chunk_size: int) -> None:
-    normaliser = _NfcStream()
-    offset = newlines = 0
+    # TCVN3 and VNI decode to NFC already; the other decoders may leave marks apart.
+    normaliser = _NfcStream() if codecs.lookup(encoding).name not in ("tcvn3", "vni") else None
+    offset = 0
     started = False
     while True:
         chunk = read(chunk_size)
-        state = decoder.getstate()
+        buffered = decoder.getstate()[0]  # bytes of earlier chunks the error would count in
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
-            raise _invalid(error, encoding, decoder, state, offset, newlines) from None
+            raise _InvalidAt(offset - len(buffered) + error.start) from None
         offset += len(chunk)
         if not started and text:
             text, started = text.removeprefix("\ufeff"), True
-        newlines += text.count("\n")
-        write(normaliser.feed(text).encode("utf-8"))
+        if normaliser is not None:
+            text = normaliser.feed(text) + (normaliser.flush() if not chunk else "")
+        write(text.encode("utf-8"))
         if not chunk:
-            write(normaliser.flush().encode("utf-8"))
             return
 
 
-def _invalid(error: UnicodeDecodeError, encoding: str, decoder: codecs.IncrementalDecoder,
-             state: tuple[bytes, int], offset: int, newlines: int) -> EncodingError:
-    """Where the invalid bytes are: the decoder's buffer from earlier chunks is the start of
-    the data the error counts in, so the lines before them are decoded again from that state."""
-    buffered, flags = state
-    decoder.setstate((b"", flags))
-    before = decoder.decode(bytes(error.object[:error.start]), final=True) if error.start else ""
-    return EncodingError(encoding, offset - len(buffered) + error.start,
-                         1 + newlines + before.count("\n"))
+def _line_at(src: Path, encoding: str, offset: int, chunk_size: int) -> int:
+    """The line of the byte at `offset`, counting the line ends of the valid text before it
+    (read again: only a failed conversion pays for it)."""
+    decoder, lines = _decoder(encoding), 1
+    with src.open("rb") as source:
+        while offset > 0:
+            chunk = source.read(min(chunk_size, offset))
+            offset -= len(chunk)
+            lines += decoder.decode(chunk, final=offset <= 0 or not chunk).count("\n")
+            if not chunk:
+                break
+    return lines
 
 
 class _NfcStream:

@@ -193,7 +193,7 @@ VNI = codecs.CodecInfo(
 # Python hands search functions the name in lower case, with spaces (and, since 3.9, hyphens)
 # turned into underscores.
 NAMES = {
-    "tcvn3": TCVN3, "tcvn_3": TCVN3, "vn3": TCVN3, "tcvn5712_3": TCVN3, "abc": TCVN3,
+    "tcvn3": TCVN3, "tcvn_3": TCVN3, "vn3": TCVN3, "tcvn5712_3": TCVN3,
     "vni": VNI, "vni_win": VNI, "vni_windows": VNI,
 }
 

@@ -105,6 +105,12 @@ def test_windows_1258_is_decoded_to_composed_letters() -> None:
     assert encodings.encode("Tiếng Việt", "cp1258") == data
 
 
+def test_decoded_text_has_no_byte_order_mark() -> None:
+    assert encodings.decode(codecs.BOM_UTF8 + "Hà Nội".encode(), "utf-8") == "Hà Nội"
+    assert encodings.decode(codecs.BOM_UTF8 + "Hà Nội".encode(), "utf-8-sig") == "Hà Nội"
+    assert encodings.decode("Hà Nội".encode("utf-16"), "utf-16") == "Hà Nội"
+
+
 @pytest.mark.parametrize(("encoding", "byte"), [
     ("tcvn3", 0x81), ("tcvn3", 0xE0), ("tcvn3", 0xC1), ("vni", 0x81), ("vni", 0xDF),
 ])
@@ -291,6 +297,17 @@ def test_the_error_tells_the_agency_what_to_do(tmp_path: Path) -> None:
         assert str(error) == error.message
         assert "line 2 (byte 6 of the file)" in error.message
         assert "save the file as UTF-8" in error.message
+
+
+def test_the_error_names_the_encoding_however_it_was_spelt(tmp_path: Path) -> None:
+    source = tmp_path / "source.csv"
+    source.write_bytes(b"a,b\n1,\x81\n")
+    with pytest.raises(EncodingError) as raised:
+        transcode_to_utf8(source, tmp_path / "target.csv", "Windows-1258")
+    assert raised.value.stored()["params"]["encoding"] == "Windows-1258"
+    with pytest.raises(EncodingError) as raised:
+        transcode_to_utf8(source, tmp_path / "target.csv", "TCVN3")
+    assert raised.value.stored()["params"]["encoding"] == "TCVN3 (ABC)"
 
 
 def test_an_unknown_encoding_is_refused(tmp_path: Path) -> None:
