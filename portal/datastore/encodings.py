@@ -120,6 +120,7 @@ _GUESSES = {"cp1258": 1.0, "tcvn3": 1.0, "vni": 1.0, "cp1252": 0.9, "utf-8": 1.0
 MIN_SCORE = 0.8  # the share of Vietnamese-looking words of a confident guess
 MIN_LEAD = 0.2  # how far ahead of the runner-up it must be
 MIN_WORDS = 3  # fewer words with Vietnamese letters than this prove nothing
+SCORED_CHARACTERS = 1 << 16  # the start of the sample that is scored (all of it is checked)
 _TEXT_CONTROLS = b"\t\n\r\x0c\x1a"
 
 
@@ -186,8 +187,8 @@ def _looks_binary(sample: bytes) -> bool:
 def _guess(sample: bytes, binary: bool) -> Detection:
     scored: list[tuple[str, float, bool, int]] = []
     for encoding, weight in _GUESSES.items():
-        text = unicodedata.normalize("NFC", _decoder(encoding, "replace").decode(sample))
-        seen = evidence(text)
+        text = _decoder(encoding, "replace").decode(sample)
+        seen = evidence(unicodedata.normalize("NFC", text[:SCORED_CHARACTERS]))
         scored.append((encoding, round(seen.score * weight, 3), "\ufffd" not in text, seen.total))
     scored.sort(key=lambda item: item[1], reverse=True)
     (best, score, clean, words), runner_up = scored[0], scored[1][1]

@@ -63,7 +63,8 @@ class Evidence:
         return self.syllables / self.total if self.total else 0.0
 
 
-def evidence(text: str) -> Evidence:
+def evidence(text: str, enough: int = 2000) -> Evidence:
+    """Counts words and signs from the start of `text` until `enough` of them tell."""
     syllables = other = 0
     for match in _WORD_OR_SIGN.finditer(text):
         token = match.group()
@@ -73,4 +74,6 @@ def evidence(text: str) -> Evidence:
             syllables += 1
         else:
             other += 1
+        if syllables + other >= enough:
+            break
     return Evidence(syllables, other)
