@@ -70,12 +70,18 @@ def _ingest_table(con: Connection, part: TableSource, work: Path, overrides: dic
     if any(name == "_id" for name, _kind in columns):
         raise IngestError(gettext_noop("The column name “_id” is reserved for the row number. "
                                        "Rename that column."))
-    chosen = _choose_types(con, source, columns, overrides)
-    progress(0.4)
-    select = ", ".join(_output(name, kind, chosen.get(name)) for name, kind in columns)
-    with _polling(con, lambda fraction: progress(0.4 + 0.6 * fraction)):
-        _fetch(con, f"COPY (SELECT row_number() OVER () AS _id, {select} FROM {source}) "
-                    f"TO {literal(final)} (FORMAT parquet, COMPRESSION zstd)")
+    text = [name for name, kind in columns if kind == "VARCHAR"]
+    proposals = _propose(con, source, text, overrides)
+    # Usually the first rows tell the truth: write at once, each cast guarded so that a cell
+    # that does not fit stops the write. Then, and only then, check every row and write again.
+    chosen = {name: options[0] for name, options in proposals.items() if options}
+    _check_chosen_types(con, source, text, chosen, overrides)
+    try:
+        _write(con, source, columns, chosen, final, progress, guarded=True)
+    except _Misfit:
+        progress(0.0)
+        chosen = _choose_types(con, source, text, proposals, overrides)
+        _write(con, source, columns, chosen, final, progress, guarded=False)
     rows = _fetch(con, f"SELECT count(*) FROM read_parquet({literal(final)})")
     schema = {"fields": [{"name": "_id", "type": "integer"}]}
     for name, kind in columns:
@@ -86,7 +92,18 @@ def _ingest_table(con: Connection, part: TableSource, work: Path, overrides: dic
     return Table(part.name, final, int(rows[0][0]) if rows else 0, schema)
 
 
-def _choose_types(con: Connection, source: str, columns: list[tuple[str, str]],
+def _write(con: Connection, source: str, columns: list[tuple[str, str]],
+           chosen: dict[str, inference.Candidate], final: Path, progress: Progress, *,
+           guarded: bool) -> None:
+    select = ", ".join(_output(name, kind, chosen.get(name), guarded=guarded)
+                       for name, kind in columns)
+    with _polling(con, progress):
+        _fetch(con, f"COPY (SELECT row_number() OVER () AS _id, {select} FROM {source}) "
+                    f"TO {literal(final)} (FORMAT parquet, COMPRESSION zstd)")
+
+
+def _choose_types(con: Connection, source: str, text: list[str],
+                  proposals: dict[str, list[inference.Candidate]],
                   overrides: dict[str, Any]) -> dict[str, inference.Candidate]:
     """A type for each text column: proposed by a sample, confirmed over every row.
 
@@ -94,8 +111,6 @@ def _choose_types(con: Connection, source: str, columns: list[tuple[str, str]],
     does not fit get a second pass over their other proposals. What nothing fits stays text,
     unless the agency chose the type: then the run fails, naming the first cell that does not fit.
     """
-    text = [name for name, kind in columns if kind == "VARCHAR"]
-    proposals = _propose(con, source, text, overrides)
     chosen: dict[str, inference.Candidate] = {}
     first = {name: options[0] for name, options in proposals.items() if options}
     misfits = _misfit_counts(con, source, list(first.items()))
@@ -109,6 +124,15 @@ def _choose_types(con: Connection, source: str, columns: list[tuple[str, str]],
     for name, candidate in retry:
         if name not in chosen and misfits[(name, candidate.key)] == 0:
             chosen[name] = candidate
+    _check_chosen_types(con, source, text, chosen, overrides)
+    return chosen
+
+
+def _check_chosen_types(con: Connection, source: str, text: list[str],
+                        chosen: dict[str, inference.Candidate],
+                        overrides: dict[str, Any]) -> None:
+    """A column whose type the agency chose, but which nothing of that type fits, fails the
+    run naming its first cell that does not fit."""
     for name in text:
         wanted = overrides.get(name, {}).get("type")
         if name not in chosen and wanted and wanted != "string":
@@ -118,7 +142,6 @@ def _choose_types(con: Connection, source: str, columns: list[tuple[str, str]],
                              "chosen in the data dictionary (%(type)s). Correct the file or "
                              "change the column's type."),
                 row=row, column=name, value=value[:80], type=wanted)
-    return chosen
 
 
 def _propose(con: Connection, source: str, names: list[str],
@@ -162,14 +185,26 @@ def _first_misfit(con: Connection, source: str, name: str,
     return (int(found[0][0]), str(found[0][1])) if found else (0, "")
 
 
-def _output(name: str, kind: str, candidate: inference.Candidate | None) -> str:
+MISFIT = "datastore: a cell does not fit the type of its column"
+
+
+class _Misfit(Exception):
+    pass
+
+
+def _output(name: str, kind: str, candidate: inference.Candidate | None, *,
+            guarded: bool = False) -> str:
     if kind == "GEOMETRY":
         return f"CAST(st_asgeojson({quote(name)}) AS VARCHAR) AS {quote(name)}"
     if candidate is None and inference.schema_type(kind) == "object":
         return f"CAST(to_json({quote(name)}) AS VARCHAR) AS {quote(name)}"
     if candidate is None or candidate is inference.STRING:
         return quote(name)
-    return f"{inference.over(quote(name), candidate.cast)} AS {quote(name)}"
+    cast = inference.over(quote(name), candidate.cast)
+    if guarded:
+        cast = (f"CASE WHEN {inference.fits(quote(name), candidate)} THEN {cast} "
+                f"ELSE error('{MISFIT}') END")
+    return f"{cast} AS {quote(name)}"
 
 
 def _field(name: str, kind: str, candidate: inference.Candidate | None,
@@ -188,6 +223,8 @@ def _fetch(con: Connection, sql: str) -> list[tuple[Any, ...]]:
     try:
         return con.execute(sql).fetchall()
     except DuckDBError as error:
+        if MISFIT in str(error):
+            raise _Misfit from None
         raise _explain(error) from None
 
 

@@ -59,6 +59,20 @@ def schedule_ingestion(resource: Resource, *, enqueue: bool = True) -> DataTable
     return table
 
 
+def table_files_discard(resource: Resource) -> None:
+    """Delete the Parquet files of every version of the resource's table once the current
+    transaction commits (the resource is being deleted; its table's rows go by cascade)."""
+    names = [sheet["file"] for version in TableVersion.objects.filter(table__resource=resource)
+             for sheet in version.sheets]
+    if names:
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 def _enqueue(table_id: int) -> None:
     from portal.datastore.tasks import ingest_table
 
@@ -178,8 +192,7 @@ def _obtain(resource: Resource, work: Path) -> tuple[Path, str]:
         got = download(resource.url, work / f"download{suffix}",
                        max_bytes=settings.MAX_UPLOAD_SIZE)
     except FetchRefused as error:
-        raise IngestError(gettext_noop("The linked file could not be downloaded: %(reason)s"),
-                          reason=error.message) from None
+        raise IngestError(error.msgid, **error.params) from None
     return work / f"download{suffix}", got.sha256
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 
 class ApplicationError(Exception):
@@ -25,3 +28,24 @@ class PermissionDenied(ApplicationError):
 
 class Conflict(ApplicationError):
     """Someone else changed the record since it was read."""
+
+
+class KeptMessage(ApplicationError):
+    """A refusal kept and shown later, in the language of whoever reads it: `msgid` is marked
+    with gettext_noop where raised and translated by `render_kept` when shown."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(render_kept(self.stored()))
+
+    def stored(self) -> dict[str, Any]:
+        return {"id": self.msgid, "params": self.params}
+
+
+def render_kept(message: dict[str, Any]) -> str:
+    """A kept message ({"id": ..., "params": {...}}) in the active language."""
+    if not message:
+        return ""
+    text = gettext(message["id"])
+    params = message.get("params") or {}
+    return text % params if params else text

@@ -27,16 +27,15 @@ from dataclasses import dataclass
 from ipaddress import IPv6Address, ip_address
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from portal.lib.addresses import Address, ascii_host, host_key, is_public_address
-from portal.lib.errors import ApplicationError
+from portal.lib.errors import KeptMessage
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +48,9 @@ PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 CHARSET = re.compile(r"[a-z0-9._:-]{1,40}")
 
 
-class FetchRefused(ApplicationError):
-    """Why a URL was not downloaded. `msgid` and `params` let a caller keep the reason and show
-    it later in the reader's language; `message` is in the active language."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        self.msgid, self.params = msgid, params
-        super().__init__(gettext(msgid) % params if params else gettext(msgid))
+class FetchRefused(KeptMessage):
+    """Why a URL was not downloaded (kept, so a job can show it later in the reader's
+    language)."""
 
 
 @dataclass(frozen=True)
