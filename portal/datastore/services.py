@@ -40,7 +40,11 @@ logger = logging.getLogger(__name__)
 
 
 def table_kind(resource: Resource) -> str | None:
-    """The kind of table a resource holds ('csv', 'spreadsheet', ...), None if not a table."""
+    """The kind of table a resource holds ('csv', 'spreadsheet', ...), None if not a table.
+
+    An API endpoint is not copied: its data changes with every call and it has its own API."""
+    if resource.kind == ResourceKind.API:
+        return None
     name = resource.file.name if resource.kind == ResourceKind.FILE else resource.url
     return kind_of(resource.format, (name or "").split("?", 1)[0])
 
