@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,10 +88,18 @@ class CsvSource:
                 raise NeedsEncoding(found.candidates)
             self.encoding = found.encoding
         path = self.path
-        if self.encoding not in ("utf-8", "ascii"):
+        # UTF-8 goes to DuckDB as it is (DuckDB refuses invalid bytes, naming the line), unless
+        # its letters are decomposed (tone marks as separate characters, as macOS writes):
+        # those are composed first, so that search and filters match what people type.
+        if self.encoding not in ("utf-8", "ascii") or _decomposed(sample):
             path = work / "source-utf8.csv"
             encodings.transcode_to_utf8(self.path, path, self.encoding)
         yield _csv_table("", path)
+
+
+def _decomposed(sample: bytes) -> bool:
+    text = sample.decode("utf-8", errors="ignore")
+    return not unicodedata.is_normalized("NFC", text)
 
 
 def _csv_table(name: str, path: Path, delimiter: str | None = None) -> TableSource:

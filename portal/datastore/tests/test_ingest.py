@@ -101,6 +101,15 @@ def test_encodings_are_converted_to_unicode(ingest: Ingest, encoding: str) -> No
                                      "Số 0 đường Trần Hưng Đạo, tỉnh Ninh Bình")
 
 
+def test_decomposed_utf8_is_composed(ingest: Ingest) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "tên\nPhường Hoa Lư\n")
+    _resource, table = ingest(text.encode())
+    assert rows_of(table)[0][1] == "Phường Hoa Lư"
+    assert unicodedata.is_normalized("NFC", rows_of(table)[0][1])
+
+
 def test_unsure_encoding_asks_the_agency_then_reads_with_its_choice(ingest: Ingest) -> None:
     from portal.datastore.encodings import encode
 
