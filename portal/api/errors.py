@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError, ValidationError
 
@@ -116,6 +117,13 @@ def _on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(400, _("The request could not be read."))
 
 
+def _on_form_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A form (multipart) sent where a JSON body is read: the form was parsed first (NUL
+    check), so the raw body is gone, and JSON it would not have been anyway."""
+    return error_response(415, _("This address takes a JSON body (Content-Type: "
+                                 "application/json), not a form."))
+
+
 def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unexpected error in /api/v1", exc_info=exc)
     return error_response(500, _("Something went wrong on our side. Try again later; if it "
@@ -131,6 +139,7 @@ HANDLERS: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     (TokenRefused, _on_token_refused),
     (RequestDataTooBig, _on_too_big),
     (SuspiciousOperation, _on_bad_request),
+    (RawPostDataException, _on_form_body),
     (Exception, _on_exception),
 ]
 

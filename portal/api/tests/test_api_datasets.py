@@ -108,3 +108,14 @@ def test_editor_cannot_publish_outside_agency_sectors(as_editor: Api, agency: Ag
     error = error_of(as_editor.call("post", "/datasets", new_dataset(agency, sectors=[foreign])),
                      422, "invalid")
     assert "sectors" in error["fields"]
+
+
+def test_a_form_sent_where_json_is_read_is_refused_not_a_server_error(
+        as_editor: Api, draft: Dataset) -> None:
+    """The test client's plain post() sends an (empty) multipart form."""
+    response = as_editor.client.post(f"/api/v1/datasets/{draft.slug}/publish",
+                                     HTTP_AUTHORIZATION=as_editor.token,
+                                     HTTP_ACCEPT_LANGUAGE="en")
+    assert "JSON" in error_of(response, 415, "unsupported_media_type")["message"]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
