@@ -36,6 +36,16 @@ def _cache_per_test(settings: LazySettings, tmp_path: Path) -> None:
         Rate(1_000_000, 60))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once() -> None:
+    """Jobs (Huey) run in the test's process when they are queued, from an in-memory queue: no
+    worker is needed, and nothing reaches the real queue under VAR_DIR. A job queued on commit
+    (a resource's ingestion) runs only in tests whose transactions commit."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: LazySettings) -> None:
     """Real hashing costs ~0.3 s a password by design; tests make hundreds of accounts."""

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Swagger
 
 from portal.api import datasets, directory, errors, resources, tokens
+from portal.datastore import api as datastore
 
 api = NinjaAPI(
     title="Open data portal API",
@@ -19,10 +20,12 @@ api = NinjaAPI(
     docs=Swagger(),
 )
 errors.install(api)
+datastore.install_errors(api)
 api.add_router("", datasets.router)
 api.add_router("", resources.router)
 api.add_router("", directory.router)
 api.add_router("", tokens.router)
+api.add_router("", datastore.router)
 
 
 def _patterns() -> list[URLPattern | URLResolver]:

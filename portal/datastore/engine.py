@@ -4,6 +4,7 @@ This module and `ingest.py` are the only ones that import DuckDB (the portal's r
 sandbox reads only the Parquet files it is given: external access is off except for those
 files, extensions cannot be installed or loaded, the configuration is locked after set-up, and
 every statement runs under a time limit (the connection is interrupted) and a memory limit.
+An export's sandbox (export_sandbox) may besides write one file in the export's own folder.
 """
 
 from __future__ import annotations
@@ -61,32 +62,85 @@ def ingest_connection(temp_dir: Path) -> Connection:
 @contextmanager
 def sandbox(tables: Mapping[str, Path]) -> Iterator[Connection]:
     """An in-memory connection that sees `tables` (view name → Parquet file) and nothing else."""
-    con = duckdb.connect(config={
-        **_BASE_CONFIG,
-        "threads": settings.DATASTORE_THREADS,
-        "memory_limit": settings.DATASTORE_MEMORY_LIMIT,
-        "max_temp_directory_size": "0KiB",
-    })
+    con = _locked(tables, writable=[], config={"max_temp_directory_size": "0KiB"})
     try:
-        files = sorted({str(path) for path in tables.values()})
-        con.execute("SET allowed_paths = $files", {"files": files})
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        for name, path in tables.items():
-            con.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(path)})")
         yield con
     finally:
         con.close()
 
 
+# An export's own folder: the one file COPY may write, and where a large sort may spill.
+EXPORT_OUTPUT = "output"
+EXPORT_SPILL = "spill"
+EXPORT_SPILL_LIMIT = "4GiB"
+
+
+@contextmanager
+def export_sandbox(tables: Mapping[str, Path], folder: Path) -> Iterator[Connection]:
+    """The sandbox of one export, working in the export's private `folder`.
+
+    Besides reading `tables`, it may write exactly one file, `folder / EXPORT_OUTPUT` (with
+    COPY ... TO), and spill a sort larger than the memory limit to `folder / EXPORT_SPILL` (at
+    most EXPORT_SPILL_LIMIT). Everything else is as in `sandbox`: no other file, external
+    access off, no extensions, the configuration locked.
+    """
+    con = _locked(tables, writable=[folder / EXPORT_OUTPUT], config={
+        "temp_directory": str(folder / EXPORT_SPILL),
+        "max_temp_directory_size": EXPORT_SPILL_LIMIT,
+    })
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _locked(tables: Mapping[str, Path], *, writable: list[Path],
+            config: dict[str, str]) -> Connection:
+    con = duckdb.connect(config={
+        **_BASE_CONFIG,
+        "threads": settings.DATASTORE_THREADS,
+        "memory_limit": settings.DATASTORE_MEMORY_LIMIT,
+        **config,
+    })
+    try:
+        files = sorted({str(path) for path in [*tables.values(), *writable]})
+        con.execute("SET allowed_paths = $files", {"files": files})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        for name, path in tables.items():
+            con.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(path)})")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def run(con: Connection, sql: str, params: list[Any] | None = None,
         *, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """Execute under the time limit; the caller fetches from the returned cursor."""
+    with _time_limit(con, timeout):
+        return con.execute(sql, params or [])
+
+
+def batches(con: Connection, sql: str, params: list[Any] | None = None, *, size: int = 2000,
+            timeout: float | None = None) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a query, `size` at a time, as DuckDB streams them (its result is never
+    materialised whole: see the exports' memory test). The time limit covers the whole read,
+    including the time the caller spends between batches."""
+    with _time_limit(con, timeout):
+        cursor = con.execute(sql, params or [])
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+
+@contextmanager
+def _time_limit(con: Connection, timeout: float | None) -> Iterator[None]:
+    """Interrupt `con` after the limit; DuckDB's errors become the portal's."""
     limit = settings.DATASTORE_QUERY_TIMEOUT if timeout is None else timeout
     timer = threading.Timer(limit, con.interrupt)
     timer.start()
     try:
-        return con.execute(sql, params or [])
+        yield
     except duckdb.InterruptException:
         raise QueryTimeout(_("The query took longer than %(seconds)s seconds and was stopped. "
                              "Add filters or ask for fewer rows.") % {"seconds": limit}) from None

@@ -55,7 +55,7 @@ def parse(sql: str) -> tuple[exp.Expression, list[str]]:
     try:
         statements = [tree for tree in sqlglot.parse(sql, read="duckdb")
                       if tree is not None and not isinstance(tree, exp.Semicolon)]
-    except sqlglot.errors.ParseError as error:
+    except sqlglot.errors.SqlglotError as error:  # ParseError, and TokenError for bad text
         raise SqlRefused(_("The SQL could not be read: %(reason)s")
                          % {"reason": str(error).split("\n", 1)[0][:300]}) from None
     if len(statements) != 1:

@@ -1,0 +1,118 @@
+"""Typed input and output of the data API (/api/v1), for its OpenAPI document.
+
+The records, aggregate and SQL answers are written as JSON directly (their rows are many and
+their columns are the table's); these schemas describe them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from portal.datastore.encodings import ENCODING_CHOICES
+
+ENCODINGS = [code for code, _label in ENCODING_CHOICES]
+STATES = ("pending, running, ready, failed, needs_encoding, unsupported (not a table), "
+          "not_requested (a table nobody has asked the portal to read yet)")
+
+
+class EncodingCandidateOut(Schema):
+    encoding: str
+    score: float = Field(description="How sure detection is, from 0 to 1.")
+    label: str
+
+
+class VersionOut(Schema):
+    number: int
+    created: datetime
+    rows: int = Field(description="Rows of the first sheet.")
+    encoding: str = Field(description="The encoding the source was read with.")
+    sheets: list[str]
+    download_url: str = Field(description="The version's Parquet file (first sheet; "
+                                          "`?sheet=` for another).")
+
+
+class DatastoreOut(Schema):
+    resource_id: uuid.UUID
+    state: str = Field(description=STATES)
+    progress: float = Field(description="From 0 to 1 while the file is read.")
+    message: str = Field(description="Why reading failed or what the agency should do, in the "
+                                     "caller's language; empty when all is well.")
+    encoding: str = Field(description="The encoding the agency chose; empty: detected.")
+    encoding_candidates: list[EncodingCandidateOut] = Field(
+        description="When state is needs_encoding: the encodings to choose from, best first.")
+    version: int | None = Field(description="The current version's number.")
+    rows: int | None = Field(description="Rows of the current version's first sheet.")
+    fields: list[dict[str, Any]] = Field(
+        description="The current version's Table Schema fields (first sheet): name, type, and "
+                    "title, description, unit from the data dictionary.")
+    sheets: list[str] = Field(description="Sheet names of a spreadsheet; [\"\"] for a file "
+                                          "with one table.")
+    dictionary: dict[str, dict[str, str]] = Field(
+        description="The data dictionary the agency wrote, by column.")
+    requested: datetime | None
+    started: datetime | None
+    finished: datetime | None
+    versions: list[VersionOut] = Field(description="Every version, newest first.")
+
+
+class IngestIn(Schema):
+    encoding: str | None = Field(
+        None, description="The source's encoding, when detection was unsure; \"\" to detect "
+                          "again.", json_schema_extra={"enum": ["", *ENCODINGS]})
+
+    @field_validator("encoding")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value not in (None, "", *ENCODINGS):
+            raise ValueError(f"Choose one of: {', '.join(ENCODINGS)}.")
+        return value
+
+
+class DictionaryEntryIn(Schema):
+    title: str = Field("", max_length=500)
+    description: str = Field("", max_length=500)
+    type: str = Field("", max_length=20, description="A Table Schema type; empty: inferred.")
+    unit: str = Field("", max_length=500)
+
+
+class DictionaryIn(Schema):
+    fields: dict[str, DictionaryEntryIn] = Field(description="By column name.")
+
+
+class SqlIn(Schema):
+    sql: str = Field(max_length=100_000, description="One SELECT over resource tables, named "
+                                                     "by their id in double quotes.")
+
+
+class FieldOut(Schema):
+    name: str
+    type: str
+
+
+class RecordsOut(Schema):
+    fields: list[dict[str, Any]] = Field(description="Table Schema fields of the columns "
+                                                     "returned.")
+    records: list[dict[str, Any]]
+    total: int | None = Field(description="Rows matching; null with include_total=false.")
+    total_is_estimate: bool
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page (with a cursor when the fields "
+                                         "include _id and the sort columns), null at the end.")
+
+
+class AggregateOut(Schema):
+    fields: list[FieldOut]
+    records: list[dict[str, Any]]
+    truncated: bool = Field(description="More groups than the limit: the rest are left out.")
+
+
+class SqlOut(Schema):
+    fields: list[FieldOut]
+    records: list[dict[str, Any]]
+    records_truncated: bool = Field(description="More rows than DATASTORE_SQL_MAX_ROWS.")
