@@ -3,6 +3,7 @@
 `docs/configuration.md` documents each of them; a test fails when one is missing there.
 """
 
+from portal.datastore.geo import parse_tile_url
 from portal.lib.addresses import parse_allowed_hosts
 from portal.lib.env import (
     Setting,
@@ -80,6 +81,13 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_CACHE_DIR", parse_str, "",
             "Local copies of Parquet files when storage is remote (S3). Default: "
             "`VAR_DIR/datastore-cache`."),
+    Setting("MAP_TILE_URL", parse_tile_url, "",
+            "Tile server for the maps of the resource pages, e.g. "
+            "`https://tiles.so.local/{z}/{x}/{y}.png` (or a path on this site). Default: no "
+            "tiles, the data is drawn on a plain background, so maps work without internet."),
+    Setting("MAP_TILE_ATTRIBUTION", parse_str, "",
+            "Credit line the tile server's terms require, shown on the maps, e.g. "
+            "`© OpenStreetMap contributors`."),
     Setting("REDIS_URL", parse_redis_url, "",
             "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
             "SQLite queue in `VAR_DIR`."),

@@ -7,6 +7,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from portal.config import SETTINGS
+from portal.datastore.geo import tile_origin
 from portal.lib.env import read_all
 from portal.lib.secret import load_or_create_secret_key
 
@@ -36,6 +37,8 @@ RATE_LIMIT_ANONYMOUS = ENV["RATE_LIMIT_ANONYMOUS"]
 RATE_LIMIT_TOKEN = ENV["RATE_LIMIT_TOKEN"]
 RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
+MAP_TILE_URL = ENV["MAP_TILE_URL"]
+MAP_TILE_ATTRIBUTION = ENV["MAP_TILE_ATTRIBUTION"]
 
 INSTALLED_APPS = [
     "portal.audit.admin_apps.AuditedAdminConfig",  # django.contrib.admin, audited
@@ -156,7 +159,19 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     BASE_DIR / "portal" / "static",  # the portal's own CSS: `portal` itself is not an app
+]
+# Single files of packages whose dist folder is mostly builds the portal does not use (ECharts'
+# is 51 MB): collecting and compressing all of it would triple `collectstatic`'s time.
+VENDOR_FILES = {
+    "vendor/echarts/echarts.common.min.js":
+        BASE_DIR / "node_modules" / "echarts" / "dist" / "echarts.common.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "portal.lib.vendor.VendorFileFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -191,7 +206,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The operator's tile server, when maps have one (MAP_TILE_URL).
+        "img-src": ["'self'", "data:", *filter(None, [tile_origin(MAP_TILE_URL)])],
         "object-src": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api_v1_urls),
     path("", include("portal.interop.urls")),
     path("", include("portal.agencies.urls")),
+    path("", include("portal.datastore.urls")),
     path("", include("portal.catalog.urls")),
     path("", include("portal.pages.urls")),
 ]

@@ -46,6 +46,7 @@ from portal.catalog.selectors import (
     with_related,
 )
 from portal.catalog.templatetags.catalog_extras import download_url, safe_url
+from portal.datastore import views as data_views
 from portal.lib.errors import NotFound
 from portal.lib.places import unit_name
 from portal.lib.text import render_markdown
@@ -276,13 +277,20 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_safe
 def resource_detail(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
+    """The resource, and its data (datastore/views.py): the preview table's pages, sorts and
+    filters are this page's parameters; htmx asks this same address for the table alone."""
     dataset = _dataset_or_404(request, name)
     resource = _resource_or_404(request, dataset, resource_id)
-    return render(request, "catalog/public/resource_detail.html", {
+    if _is_fragment(request):
+        return data_views.preview_fragment(request, resource)
+    response = render(request, "catalog/public/resource_detail.html", {
         "dataset": dataset,
         "resource": resource,
         "can_edit": can(request.user, Action.EDIT_DATASET, dataset),
+        "data": data_views.data_section(request, dataset, resource),
     })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _content_type(resource: Resource) -> str:

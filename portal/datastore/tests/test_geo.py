@@ -1,0 +1,57 @@
+"""Which tables get a map, and the tile server setting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from portal.datastore.geo import MapColumns, map_columns, parse_tile_url, tile_origin
+
+
+def fields(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
+    return [{"name": "_id", "type": "integer"}, *({"name": n, "type": t} for n, t in pairs)]
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [
+    ("lat", "lon"), ("latitude", "longitude"), ("Lat", "Lng"), ("Vĩ độ", "Kinh độ"),
+    ("vi_do", "kinh_do"), ("VI DO (N)", "KINH ĐỘ (E)"), ("toa_do_lat", "toa_do_lng"),
+    ("y_lat", "long"),
+])
+def test_latitude_and_longitude_columns_are_found_in_english_and_vietnamese(
+        latitude: str, longitude: str) -> None:
+    found = map_columns(fields(("ten", "string"), (latitude, "number"), (longitude, "number")))
+    assert found == MapColumns(latitude=latitude, longitude=longitude, popup=("ten",))
+
+
+def test_a_geojson_geometry_column_comes_first() -> None:
+    found = map_columns(fields(("lat", "number"), ("lon", "number"), ("geometry", "geojson")))
+    assert found == MapColumns(geometry="geometry")
+    assert found.names == ["geometry"]
+
+
+@pytest.mark.parametrize("columns", [
+    (("lat", "string"), ("lon", "string")),  # not numbers
+    (("lat", "number"),),  # half a pair
+    (("long_bien", "number"), ("vi_do", "number")),  # a place called Long Biên
+    (("dan_so", "integer"), ("dien_tich", "number")),
+])
+def test_tables_without_both_coordinates_get_no_map(columns: tuple[tuple[str, str], ...]) -> None:
+    assert map_columns(fields(*columns)) is None
+
+
+def test_the_tile_server_is_an_address_with_its_placeholders() -> None:
+    assert parse_tile_url("") == ""
+    assert parse_tile_url(" https://tiles.so.local/{z}/{x}/{y}.png ") == \
+        "https://tiles.so.local/{z}/{x}/{y}.png"
+    assert parse_tile_url("/tiles/{z}/{x}/{y}.png") == "/tiles/{z}/{x}/{y}.png"
+    for wrong in ("tiles.so.local/{z}/{x}/{y}.png", "https://tiles.so.local/a.png",
+                  "javascript:{z}{x}{y}", "https://a b/{z}/{x}/{y}"):
+        with pytest.raises(ValueError, match="tile address"):
+            parse_tile_url(wrong)
+
+
+def test_the_policy_allows_images_from_the_tile_server_only() -> None:
+    assert tile_origin("https://tiles.so.local:8443/{z}/{x}/{y}.png") == \
+        "https://tiles.so.local:8443"
+    assert tile_origin("/tiles/{z}/{x}/{y}.png") == ""
