@@ -54,6 +54,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true",
                         help="print the table; write neither benchmarks/results/ nor "
                              "docs/benchmarks.md (for trying the script out)")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite docs/benchmarks.md from benchmarks/results/ and stop")
     parser.add_argument("--keep", action="store_true",
                         help="keep the bench_ckan database and the SQLite file afterwards")
     args = parser.parse_args(argv)
@@ -126,8 +128,18 @@ def run_size(rows: int, args: argparse.Namespace, command: str) -> str:
     return report.section(document)
 
 
+def render() -> int:
+    for path in sorted(RESULTS_DIR.glob("datastore-*.json"),
+                       key=lambda path: int(path.stem.split("-")[1])):
+        report.write_docs(DOCS, report.load(path))
+        print(f"{path.relative_to(ROOT)} -> {DOCS.relative_to(ROOT)}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.render:
+        return render()
     command = ".venv/bin/python benchmarks/datastore.py " + shlex.join(argv)
     sections: list[str] = []
     for rows in args.rows:

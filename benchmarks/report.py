@@ -86,6 +86,18 @@ def _answers(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _spread(document: dict[str, Any]) -> list[str]:
+    lines = []
+    for task in (PAGE, AGGREGATE, EXPORT):
+        spreads = [f"{SYSTEMS[system]} {seconds_text(min(result.seconds))} – "
+                   f"{seconds_text(max(result.seconds))}"
+                   for system in SYSTEMS
+                   if (result := _result(document, system, task)) and len(result.seconds) > 1]
+        if spreads:
+            lines.append(f"- {TASKS[task]}: " + "; ".join(spreads))
+    return lines
+
+
 def _runs(document: dict[str, Any]) -> list[str]:
     lines = []
     for system, title in SYSTEMS.items():
@@ -136,6 +148,10 @@ def section(document: dict[str, Any]) -> str:
         "Runs:",
         "",
         *_runs(document),
+        "",
+        "Fastest and slowest runs:",
+        "",
+        *_spread(document),
         "",
         "Ingestion steps and memory:",
         "",
