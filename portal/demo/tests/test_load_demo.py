@@ -213,7 +213,7 @@ def test_each_kind_of_demo_table_becomes_queryable(demo: Demo) -> None:
     from portal.datastore.models import State
     from portal.datastore.query import RecordsQuery, records, table_of
 
-    formats = {}
+    formats: dict[str, Resource] = {}
     for resource in Resource.objects.order_by("created"):
         if datastore.table_kind(resource):
             formats.setdefault(resource.format, resource)
