@@ -9,6 +9,7 @@ from portal.lib.env import (
     Setting,
     parse_bool,
     parse_database_url,
+    parse_email_sender,
     parse_int,
     parse_list,
     parse_log_level,
@@ -95,8 +96,30 @@ SETTINGS: list[Setting] = [
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
     Setting("PASSWORD_LINK_DAYS", parse_int, "3",
-            "Days a one-time link to set a password (printed by `portal users create`) stays "
-            "valid."),
+            "Days a one-time link to set a password (e-mailed to a new account, and on a "
+            "reset) stays valid."),
+    Setting("EMAIL_HOST", parse_str, "",
+            "SMTP server the portal sends its mail through (one-time set-password links). "
+            "Empty: each message is written as a file under `VAR_DIR/mail` instead, for the "
+            "operator to read."),
+    Setting("EMAIL_PORT", parse_int, "587",
+            "Port of the SMTP server: 587 with STARTTLS (`EMAIL_USE_TLS`), 465 with "
+            "`EMAIL_USE_SSL`, 25 for a relay without encryption."),
+    Setting("EMAIL_HOST_USER", parse_str, "",
+            "User name on the SMTP server. Empty: send without logging in."),
+    Setting("EMAIL_HOST_PASSWORD", parse_str, "",
+            "Password on the SMTP server.", secret=True),
+    Setting("EMAIL_USE_TLS", parse_bool, "true",
+            "Upgrade the SMTP connection to TLS with STARTTLS."),
+    Setting("EMAIL_USE_SSL", parse_bool, "false",
+            "Connect to the SMTP server over TLS from the start (port 465); `EMAIL_USE_TLS` "
+            "is then ignored."),
+    Setting("EMAIL_TIMEOUT", parse_int, "10",
+            "Seconds to wait for the SMTP server before a message counts as not sent."),
+    Setting("DEFAULT_FROM_EMAIL", parse_email_sender, "",
+            "Sender of the portal's mail, e.g. `Cổng dữ liệu mở <noreply@ninhbinh.gov.vn>`. "
+            "Default: `noreply@` and the host name of `SITE_URL` (`noreply@localhost` without "
+            "it)."),
     Setting("RATE_LIMIT_ANONYMOUS", parse_rate, "120/m",
             "Requests to the APIs (and posts to public forms) one address may make without a "
             "token: a count per `s`, `m`, `h` or `d`. Past it: HTTP 429 with Retry-After."),

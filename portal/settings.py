@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +229,21 @@ else:
                           "OPTIONS": {"MAX_ENTRIES": 10000}}}
 
 (VAR_DIR / "uploads").mkdir(parents=True, exist_ok=True)
+
+# Mail (set-password links): SMTP with EMAIL_HOST; without it, one file per message under
+# VAR_DIR/mail, so that a fresh machine works and the operator can read what was sent.
+EMAIL_HOST = ENV["EMAIL_HOST"]
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_PORT = ENV["EMAIL_PORT"]
+EMAIL_HOST_USER = ENV["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = ENV["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_SSL = ENV["EMAIL_USE_SSL"]
+EMAIL_USE_TLS = ENV["EMAIL_USE_TLS"] and not EMAIL_USE_SSL  # Django refuses both
+EMAIL_TIMEOUT = ENV["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = ENV["DEFAULT_FROM_EMAIL"] or (
+    f"noreply@{urlsplit(SITE_URL).hostname or 'localhost'}")
 
 HUEY = {
     "name": "portal",

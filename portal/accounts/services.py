@@ -1,4 +1,4 @@
-"""Writes to accounts and API tokens. The commands call these, and so will the pages and APIs.
+"""Writes to accounts and API tokens. The commands, the pages and the APIs call these.
 
 `actor=None` is the operating unit at the command line (whoever may run `portal` on the server
 may do anything); a person acting through a page or an API is checked with `permissions.can`.
@@ -6,10 +6,10 @@ may do anything); a person acting through a page or an API is checked with `perm
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -21,11 +21,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from portal.accounts import mail
 from portal.accounts.models import AGENCY_ROLES, ApiToken, Role, User
 from portal.accounts.permissions import Action, can
 from portal.accounts.tokens import new_token
 from portal.audit import services as audit
 from portal.lib.errors import ApplicationError, PermissionDenied
+from portal.lib.net import site_url
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
@@ -75,13 +77,24 @@ def _validate_new_user(user: User, password: str | None) -> None:
         raise ApplicationError(_("The account was not created."), errors)
 
 
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """(family name, given names) of a Vietnamese full name: "Phạm Đức Quân" gives ("Phạm",
+    "Đức Quân"), which `User.get_full_name` puts back together as written."""
+    family, _space, given = " ".join(full_name.split()).partition(" ")
+    return family, given
+
+
 @transaction.atomic
 def user_create(*, actor: Actor | None, username: str, email: str, role: str,
-                agency: Agency | None = None, password: str | None = None) -> User:
-    """A new account. Without a password it gets an unusable one and needs `password_set_link`."""
+                agency: Agency | None = None, password: str | None = None,
+                full_name: str = "") -> User:
+    """A new account. Without a password it gets an unusable one and needs
+    `password_link_send`."""
     _validate_role(role, agency)
     _check_manages(actor, role, agency)
-    user = User(username=username.strip(), email=email.strip(), role=role, agency=agency)
+    family, given = split_full_name(full_name)
+    user = User(username=username.strip(), email=email.strip(), role=role, agency=agency,
+                last_name=family[:150], first_name=given[:150])
     _validate_new_user(user, password)
     if password is None:
         user.set_unusable_password()
@@ -93,15 +106,49 @@ def user_create(*, actor: Actor | None, username: str, email: str, role: str,
     return user
 
 
-def password_set_link(user: User) -> str:
-    """A one-time link to set the password: absolute with SITE_URL, otherwise a path.
+def password_set_link(user: User, base_url: str | None = None) -> str:
+    """A one-time link to set the password: under `base_url` (default: SITE_URL), or a path.
 
     It stops working once used (the password changes) and after PASSWORD_RESET_TIMEOUT.
     """
     path = reverse("accounts:password_set", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user)})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return f"{site_url() if base_url is None else base_url.rstrip('/')}{path}"
+
+
+@dataclass(frozen=True)
+class PasswordLink:
+    """A link sent: the link itself, and whether and where it was e-mailed."""
+
+    url: str
+    email: str
+    problem: str = ""  # why it was not e-mailed; empty once sent
+    note: str = ""  # where the message went when no mail server is configured
+
+    @property
+    def emailed(self) -> bool:
+        return not self.problem
+
+
+def password_link_send(*, actor: Actor | None, user: User, base_url: str | None = None,
+                       new_account: bool = False) -> PasswordLink:
+    """Make a one-time link to set the account's password and e-mail it to the account's
+    address (a new account's first password, or a "reset"). The current password keeps
+    working until the link is used. An e-mail that cannot be sent is reported, not raised:
+    the link is still good, to be given by hand."""
+    _check_manages(actor, user.role, user.agency)
+    if not user.is_active:
+        raise ApplicationError(_("This account is deactivated: reactivate it before sending "
+                                 "it a link."))
+    base = site_url() if base_url is None else base_url.rstrip("/")
+    url = password_set_link(user, base)
+    problem = mail.send_password_link(user=user, link=url, site_url=base,
+                                      new_account=new_account)
+    audit.record(actor=actor, action="user.password_link", target=user,
+                 after={"email": user.email, "emailed": not problem})
+    return PasswordLink(url=url, email=user.email, problem=problem,
+                        note="" if problem else mail.where_mail_goes())
 
 
 def _refuse_last_sysadmin(user: User) -> None:
@@ -117,6 +164,9 @@ def user_set_active(*, actor: Actor | None, user: User, active: bool) -> User:
     _check_manages(actor, user.role, user.agency)
     if not active:
         _refuse_last_sysadmin(user)
+        if actor is not None and actor.pk == user.pk:
+            raise ApplicationError(_("You cannot deactivate your own account: ask another "
+                                     "administrator."))
     before = audit.snapshot(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active", "is_staff", "is_superuser"])

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.interop.ckan.actions import ACTIONS
-from portal.interop.ckan.context import Context, site_url
+from portal.interop.ckan.context import Context
 from portal.interop.ckan.errors import BadRequestError, CkanError, MethodNotAllowedError
 from portal.interop.ckan.request import request_data
+from portal.lib.net import site_url
 
 logger = logging.getLogger(__name__)
 

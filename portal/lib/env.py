@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +77,16 @@ def parse_url(raw: str) -> str:
     value = raw.strip().rstrip("/")
     if value and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
         raise ValueError("expected an address such as https://data.ninhbinh.gov.vn")
+    return value
+
+
+def parse_email_sender(raw: str) -> str:
+    """A sender such as `noreply@ninhbinh.gov.vn` or `Cổng dữ liệu mở <noreply@...>`, or empty."""
+    value = raw.strip()
+    _name, address = parseaddr(value)
+    if value and not re.match(r"^[^@\s<>]+@[^@\s<>]+$", address):
+        raise ValueError("expected an e-mail address such as noreply@ninhbinh.gov.vn, "
+                         "optionally as Name <address>")
     return value
 
 

@@ -1,4 +1,5 @@
-"""The caller's network address, read one way for every part that needs it."""
+"""The caller's network address, and the portal's own public address, each read one way for
+every part that needs it."""
 
 from __future__ import annotations
 
@@ -21,3 +22,13 @@ def client_address(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(raw.strip()))
     except ValueError:
         return None
+
+
+def site_url(request: HttpRequest | None = None) -> str:
+    """The portal's public base URL without a trailing slash: `SITE_URL`, else the address the
+    request came to (its host is one of ALLOWED_HOSTS), else "" (a command without SITE_URL)."""
+    if settings.SITE_URL:
+        return str(settings.SITE_URL).rstrip("/")
+    if request is None:
+        return ""
+    return request.build_absolute_uri("/").rstrip("/")

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from portal.api.errors import error_body
-from portal.interop.ckan.context import site_url
 from portal.interop.ckan.errors import CkanError
+from portal.lib.net import site_url
 
 CKAN_PREFIXES = ("/api/3/", "/api/action/", "/api/3")
 API_PREFIX = "/api/"

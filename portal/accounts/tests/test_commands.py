@@ -213,11 +213,11 @@ def test_account_and_token_changes_are_in_the_audit_trail(agency: Agency) -> Non
     run("tokens", "revoke", "lan", "--name", "script")
     entries = list(AuditEntry.objects.order_by("sequence"))
     assert [entry.action for entry in entries] == [
-        "user.create", "user.set_role", "user.deactivate", "user.reactivate", "token.create",
-        "token.revoke"]
+        "user.create", "user.password_link", "user.set_role", "user.deactivate",
+        "user.reactivate", "token.create", "token.revoke"]
     assert {entry.door for entry in entries} == {Door.COMMAND}
-    assert entries[1].before == {"role": "editor", "agency": str(agency)}
-    assert entries[1].after == {"role": "member", "agency": str(agency)}
+    assert entries[2].before == {"role": "editor", "agency": str(agency)}
+    assert entries[2].after == {"role": "member", "agency": str(agency)}
     secret = plaintext.split("_", 2)[2]
     hashed = ApiToken.objects.get(name="script").secret_hash
     for entry in entries:

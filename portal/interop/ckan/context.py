@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from portal.accounts.tokens import TokenRefused, user_from_request
 from portal.audit.context import note_token
 from portal.interop.ckan.errors import AuthorizationError
+from portal.lib.net import site_url
 
 if TYPE_CHECKING:
     from portal.accounts.models import ApiToken
@@ -37,11 +37,6 @@ def caller(request: HttpRequest) -> tuple[Actor, ApiToken | None]:
     user, token = found
     note_token()  # the audit trail records writes of this call as the token's
     return user, token
-
-
-def site_url(request: HttpRequest) -> str:
-    """The portal's public base URL, without a trailing slash."""
-    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 @dataclass(frozen=True)

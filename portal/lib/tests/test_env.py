@@ -85,3 +85,22 @@ def test_no_hard_coded_secret_and_debug_off_by_default() -> None:
     settings_source = (ROOT / "portal" / "settings.py").read_text(encoding="utf-8")
     assert "SECRET_KEY = \"" not in settings_source
     assert read_all(SETTINGS, {})["DEBUG"] is False
+
+
+@pytest.mark.parametrize("raw", ["noreply@ninhbinh.gov.vn",
+                                 "Cổng dữ liệu mở <noreply@ninhbinh.gov.vn>", ""])
+def test_a_mail_sender_may_carry_a_name(raw: str) -> None:
+    assert read_all(SETTINGS, {"DEFAULT_FROM_EMAIL": raw})["DEFAULT_FROM_EMAIL"] == raw
+
+
+@pytest.mark.parametrize("raw", ["noreply", "Cổng <>", "a@b@c"])
+def test_a_mail_sender_without_an_address_stops_start_up(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="DEFAULT_FROM_EMAIL="):
+        read_all(SETTINGS, {"DEFAULT_FROM_EMAIL": raw})
+
+
+def test_the_mail_password_may_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "smtp"
+    secret.write_text("mat-khau\n")
+    values = read_all(SETTINGS, {"EMAIL_HOST_PASSWORD_FILE": str(secret)})
+    assert values["EMAIL_HOST_PASSWORD"] == "mat-khau"

@@ -1,4 +1,5 @@
-"""`portal users create|deactivate|reactivate|set-role|list`: accounts, for the operating unit."""
+"""`portal users create|reset|deactivate|reactivate|set-role|list`: accounts, for the
+operating unit."""
 
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ class Command(BaseCommand):
         create.add_argument("--role", required=True, choices=Role.values)
         create.add_argument("--agency", metavar="SLUG",
                             help="the agency (required for admin, editor and member)")
+        create.add_argument("--full-name", default="", metavar="NAME",
+                            help='the person\'s full name, family name first ("Phạm Đức Quân")')
         create.add_argument("--password-stdin", action="store_true",
-                            help="read the password from standard input instead of printing a "
-                                 "one-time link to set it")
+                            help="read the password from standard input instead of e-mailing "
+                                 "and printing a one-time link to set it")
+        commands.add_parser("reset", help="e-mail and print a new one-time link to set the "
+                                          "password").add_argument("username")
         for name, text in (("deactivate", "deactivate an account and its API tokens"),
                            ("reactivate", "reactivate an account")):
             commands.add_parser(name, help=text).add_argument("username")
@@ -38,7 +43,7 @@ class Command(BaseCommand):
         commands.add_parser("list", help="list the accounts")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = {"create": self.create, "deactivate": self.deactivate,
+        handler = {"create": self.create, "reset": self.reset, "deactivate": self.deactivate,
                    "reactivate": self.reactivate, "set-role": self.set_role,
                    "list": self.list}[options["subcommand"]]
         handler(options)
@@ -47,12 +52,30 @@ class Command(BaseCommand):
         password = self._read_password() if options["password_stdin"] else None
         user = call(lambda: services.user_create(
             actor=None, username=options["username"], email=options["email"],
-            role=options["role"], agency=find_agency(options["agency"]), password=password))
+            role=options["role"], agency=find_agency(options["agency"]), password=password,
+            full_name=options["full_name"]))
         self.stdout.write(_("Created %(user)s (%(role)s).") % {"user": user.username,
                                                                "role": user.role})
         if password is None:
+            self._send_link(user, new_account=True)
+
+    def reset(self, options: dict[str, Any]) -> None:
+        self._send_link(find_user(options["username"]), new_account=False)
+
+    def _send_link(self, user: User, *, new_account: bool) -> None:
+        """E-mail the link, say what happened, and print the link alone on the last line."""
+        link = call(lambda: services.password_link_send(actor=None, user=user,
+                                                        new_account=new_account))
+        if link.emailed:
+            self.stdout.write(_("E-mailed a one-time link to set the password to %(email)s.")
+                              % {"email": link.email})
+            if link.note:
+                self.stdout.write(link.note)
+            self.stdout.write(_("The same link, should the message not arrive:"))
+        else:
+            self.stdout.write(link.problem)
             self.stdout.write(_("Send this one-time link to set the password:"))
-            self.stdout.write(services.password_set_link(user))
+        self.stdout.write(link.url)
 
     def _read_password(self) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
