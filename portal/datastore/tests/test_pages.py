@@ -58,6 +58,7 @@ def test_the_public_sees_the_ready_table_but_not_the_staff_panel(resource: Resou
     assert "Xã Gia Viễn" in html
     assert 'id="data-state"' not in html
     assert f"/api/v1/resources/{resource.pk}/versions/1.parquet" in html
+    assert "{#" not in html  # no template comment left unparsed (they are one line only)
     assert "dictionary" not in html.split('id="data-heading"')[1].split('id="metadata-heading"')[0]
 
 
