@@ -120,7 +120,10 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
 
 
 def map_settings() -> dict[str, Any]:
-    return {"max_features": geo.MAX_FEATURES, "tile_url": settings.MAP_TILE_URL,
+    """What the map script needs: how many rows to draw at most (one page of the records API),
+    and the operator's tile server, if any."""
+    return {"max_features": min(geo.MAX_FEATURES, settings.DATASTORE_MAX_ROWS),
+            "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
 
 

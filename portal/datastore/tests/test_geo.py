@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,3 +59,19 @@ def test_the_policy_allows_images_from_the_tile_server_only() -> None:
     assert tile_origin("https://tiles.so.local:8443/{z}/{x}/{y}.png") == \
         "https://tiles.so.local:8443"
     assert tile_origin("/tiles/{z}/{x}/{y}.png") == ""
+
+
+def img_sources_with(environment: dict[str, str], tmp_path: Path) -> str:
+    """The policy's img-src of a fresh process started with `environment`."""
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings",
+                        "VAR_DIR": str(tmp_path / "var")} | environment
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60, check=True).stdout.strip()
+
+
+def test_the_tile_servers_origin_joins_the_policy_only_when_set(tmp_path: Path) -> None:
+    assert img_sources_with({"MAP_TILE_URL": ""}, tmp_path) == "'self' data:"
+    assert img_sources_with({"MAP_TILE_URL": "https://tiles.so.local/{z}/{x}/{y}.png"},
+                            tmp_path) == "'self' data: https://tiles.so.local"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from portal.accounts.models import User
@@ -271,3 +272,21 @@ def test_a_table_with_coordinates_gets_a_map(resource: Resource, dataset: Datase
     assert "leaflet.js" in html
     plain = ready_resource(dataset, user=editor, content=b"a,b\n1,2\n")
     assert "leaflet" not in Client().get(page_of(plain)).content.decode()
+
+
+def test_the_map_draws_at_most_one_page_of_the_records_api(resource: Resource,
+                                                           settings: LazySettings) -> None:
+    html = Client().get(page_of(resource)).content.decode()
+    assert 'data-limit="5000"' in html
+    settings.DATASTORE_MAX_ROWS = 1000
+    assert 'data-limit="1000"' in Client().get(page_of(resource)).content.decode()
+
+
+def test_the_map_uses_the_operators_tile_server_when_there_is_one(
+        resource: Resource, settings: LazySettings) -> None:
+    assert 'data-tile-url=""' in Client().get(page_of(resource)).content.decode()
+    settings.MAP_TILE_URL = "https://tiles.so.local/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© OpenStreetMap"
+    html = Client().get(page_of(resource)).content.decode()
+    assert 'data-tile-url="https://tiles.so.local/{z}/{x}/{y}.png"' in html
+    assert 'data-tile-attribution="© OpenStreetMap"' in html
