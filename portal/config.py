@@ -64,10 +64,10 @@ SETTINGS: list[Setting] = [
             "Rows an SQL query returns at most; beyond, the result says `records_truncated`."),
     Setting("DATASTORE_QUERY_TIMEOUT", parse_int, "10",
             "Seconds a data query (records, aggregate, SQL) may run before it is stopped."),
-    Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
     Setting("DATASTORE_EXPORT_TIMEOUT", parse_int, "300",
             "Seconds an export (a table or a filtered selection as CSV, JSON, XLSX, Parquet, "
             "GeoJSON) may take to be written before it is stopped."),
+    Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
             "Memory one data query may use (DuckDB's `memory_limit`, e.g. 512MB, 2GB)."),
     Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",
             "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
