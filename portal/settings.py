@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.pages.context.portal",
+                "portal.accounts.context.staff_links",
             ],
         },
     },

@@ -21,7 +21,9 @@ MUST_BE_WALKED = {
     "accounts:login", "accounts:logout", "set_language", "admin:login",
     "catalog:dataset_create", "catalog:dataset_edit", "catalog:dataset_publish",
     "catalog:dataset_withdraw", "catalog:resource_create", "catalog:resource_edit",
-    "catalog:resource_delete",
+    "catalog:resource_delete", "accounts:user_create", "accounts:user_edit",
+    "accounts:user_set_active", "accounts:user_password_link",
+    "accounts:user_two_factor_remove", "members:new",
 }
 # Values for regular-expression routes (Django's admin), by group name.
 REGEX_VALUES = {"app_label": "accounts"}
