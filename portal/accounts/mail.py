@@ -26,6 +26,11 @@ logger = logging.getLogger(__name__)
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
+def link_days() -> int:
+    """How long a set-password link works (PASSWORD_LINK_DAYS)."""
+    return int(settings.PASSWORD_RESET_TIMEOUT) // 86400
+
+
 def send_password_link(*, user: User, link: str, site_url: str, new_account: bool) -> str:
     """E-mail `link` to the account's address. Returns "" once sent, or why it was not, in
     words for the person who asked (the failure itself goes to the log)."""
@@ -42,7 +47,7 @@ def send_password_link(*, user: User, link: str, site_url: str, new_account: boo
         body = render_to_string("accounts/mail/password_link.txt", {
             "name": user.get_full_name() or user.username, "username": user.username,
             "portal_name": name, "link": link, "site_url": site_url,
-            "days": settings.PASSWORD_RESET_TIMEOUT // 86400, "new_account": new_account})
+            "days": link_days(), "new_account": new_account})
     try:
         send_mail(subject, body, None, [user.email])
     except (OSError, smtplib.SMTPException) as error:
