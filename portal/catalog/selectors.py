@@ -33,8 +33,8 @@ def visible_datasets(user: Actor) -> QuerySet[Dataset]:
 def with_related(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
     """Everything a list or a page shows, in a fixed number of queries."""
     return datasets.select_related("agency", "licence").prefetch_related(
-        "sectors", "keywords", Prefetch("resources", queryset=Resource.objects.order_by(
-            "position", "created")),
+        "sectors", "keywords", Prefetch("resources", queryset=Resource.objects.select_related(
+            "datatable").order_by("position", "created")),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
 from portal.agencies.models import Agency, Sector
@@ -121,12 +122,21 @@ def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dic
         "metadata_modified": modified,
         "position": resource.position,
         "state": "active",
-        "datastore_active": False,
+        "datastore_active": datastore_active(resource),
         "cache_url": None,
         "cache_last_updated": None,
         "period": _or_none(resource.period),
         "encoding": _or_none(resource.encoding),
     }
+
+
+def datastore_active(resource: Resource) -> bool:
+    """Whether datastore_search answers for the resource (its table has a version to query).
+    Reads the table `with_related` loaded along; a single resource costs one query."""
+    try:
+        return resource.datatable.current_id is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def tag_dict(keyword: Keyword) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from portal.accounts.permissions import can_view_dataset
 from portal.catalog.models import Dataset
 from portal.interop.ckan.actions import ACTIONS
 from portal.interop.tests.conftest import Catalogue, call
+from portal.interop.tests.datastore_tables import ingested
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,12 @@ def calls(catalogue: Catalogue) -> list[tuple[str, dict[str, Any]]]:
         ("status_show", {}),
     ]
     for dataset in catalogue.hidden:
+        resource_id = str(dataset.resources.get().pk)
         found += [("package_show", {"id": dataset.slug}), ("package_show", {"id": str(dataset.pk)}),
-                  ("resource_show", {"id": str(dataset.resources.get().pk)}),
+                  ("resource_show", {"id": resource_id}),
+                  ("datastore_search", {"resource_id": resource_id}),
+                  ("datastore_info", {"id": resource_id}),
+                  ("datastore_search_sql", {"sql": f'SELECT * FROM "{resource_id}"'}),  # noqa: S608
                   ("organization_show", {"id": dataset.agency.slug, "include_datasets": "true"})]
         found += [("group_show", {"id": sector.code, "include_datasets": "true"})
                   for sector in dataset.sectors.all()]
@@ -60,9 +65,18 @@ def test_every_action_is_checked_here(catalogue: Catalogue) -> None:
     assert {name for name, _params in calls(catalogue)} == set(ACTIONS) - NOT_DATASET_READS
 
 
+@pytest.fixture
+def tables(catalogue: Catalogue) -> None:
+    """The hidden datasets' files read into tables, so that the DataStore actions could answer;
+    a column's title is the dataset's mark, so that a leaked table is seen like a leaked dataset."""
+    for dataset in catalogue.hidden:
+        ingested(dataset.resources.get(), {"ten": {"title": MARKS[dataset.slug]}})
+
+
 @pytest.mark.parametrize("who", ["anonymous", "other_member", "member", "supervisor"])
 def test_hidden_datasets_never_reach_who_may_not_see_them(
-        client: Client, catalogue: Catalogue, who: str, request: pytest.FixtureRequest) -> None:
+        client: Client, catalogue: Catalogue, tables: None, who: str,
+        request: pytest.FixtureRequest) -> None:
     user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
     if isinstance(user, User):
         client.force_login(user)

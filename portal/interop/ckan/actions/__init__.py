@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.interop.ckan.actions import (
     dataset_writes,
     datasets,
+    datastore,
     groups,
     members,
     resource_writes,
@@ -68,4 +69,7 @@ ACTIONS: dict[str, Action] = {
     "user_show": members.user_show,
     "api_token_list": tokens.api_token_list,
     "api_token_revoke": tokens.api_token_revoke,
+    "datastore_search": datastore.datastore_search,
+    "datastore_search_sql": datastore.datastore_search_sql,
+    "datastore_info": datastore.datastore_info,
 }
