@@ -27,8 +27,8 @@ FETCH_ALLOWED_HOSTS = ENV["FETCH_ALLOWED_HOSTS"]
 DATASTORE_MAX_ROWS = ENV["DATASTORE_MAX_ROWS"]
 DATASTORE_SQL_MAX_ROWS = ENV["DATASTORE_SQL_MAX_ROWS"]
 DATASTORE_QUERY_TIMEOUT = ENV["DATASTORE_QUERY_TIMEOUT"]
-DATASTORE_MEMORY_LIMIT = ENV["DATASTORE_MEMORY_LIMIT"]
 DATASTORE_EXPORT_TIMEOUT = ENV["DATASTORE_EXPORT_TIMEOUT"]
+DATASTORE_MEMORY_LIMIT = ENV["DATASTORE_MEMORY_LIMIT"]
 DATASTORE_INGEST_MEMORY_LIMIT = ENV["DATASTORE_INGEST_MEMORY_LIMIT"]
 DATASTORE_THREADS = ENV["DATASTORE_THREADS"]
 DATASTORE_EXACT_TOTAL_LIMIT = ENV["DATASTORE_EXACT_TOTAL_LIMIT"]
@@ -249,7 +249,10 @@ DEFAULT_FROM_EMAIL = ENV["DEFAULT_FROM_EMAIL"] or (
 HUEY = {
     "name": "portal",
     "immediate": False,
-    "consumer": {"workers": 2, "worker_type": "thread"},
+    # An idle worker looks at the queue at least every quarter second (SQLite queue: a cheap
+    # read), so an upload is being read into a table moments after it is stored.
+    "consumer": {"workers": 2, "worker_type": "thread", "initial_delay": 0.05, "backoff": 1.5,
+                 "max_delay": 0.25},
 }
 if ENV["REDIS_URL"]:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": ENV["REDIS_URL"]})

@@ -56,6 +56,9 @@ def ingest_connection(temp_dir: Path) -> Connection:
         "memory_limit": settings.DATASTORE_INGEST_MEMORY_LIMIT,
         "temp_directory": str(temp_dir),
         "preserve_insertion_order": True,
+        # Progress is read by ingest._polling (query_progress), never drawn on a terminal.
+        "enable_progress_bar": True,
+        "enable_progress_bar_print": False,
     })
 
 
@@ -106,6 +109,7 @@ def _locked(tables: Mapping[str, Path], *, writable: list[Path],
         files = sorted({str(path) for path in [*tables.values(), *writable]})
         con.execute("SET allowed_paths = $files", {"files": files})
         con.execute("SET enable_external_access = false")
+        con.execute("SET enable_progress_bar_print = false")  # a server has no terminal
         con.execute("SET lock_configuration = true")
         for name, path in tables.items():
             con.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(path)})")
