@@ -50,16 +50,17 @@ def literal(path: Path) -> str:
 def ingest_connection(temp_dir: Path) -> Connection:
     """A connection for one ingestion: bounded memory, spilling to `temp_dir` beyond it."""
     temp_dir.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(config={
+    con = duckdb.connect(config={
         **_BASE_CONFIG,
         "threads": settings.DATASTORE_THREADS,
         "memory_limit": settings.DATASTORE_INGEST_MEMORY_LIMIT,
         "temp_directory": str(temp_dir),
         "preserve_insertion_order": True,
-        # Progress is read by ingest._polling (query_progress), never drawn on a terminal.
-        "enable_progress_bar": True,
-        "enable_progress_bar_print": False,
     })
+    # Progress is read by ingest._polling (query_progress), never drawn on a terminal.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
 
 @contextmanager
