@@ -148,14 +148,20 @@ def _propose(con: Connection, source: str, names: list[str],
              overrides: dict[str, Any]) -> dict[str, list[inference.Candidate]]:
     """For each column, the candidates that fit every cell of the first rows, best first."""
     pairs: list[tuple[str, inference.Candidate]] = []
+    tests: list[str] = []
     for name in names:
         wanted = overrides.get(name, {}).get("type")
         options = inference.candidates_for(wanted) if wanted else inference.CANDIDATES
-        pairs.extend((name, candidate) for candidate in options
-                     if candidate is not inference.STRING)
+        for candidate in options:
+            if candidate is inference.STRING:
+                continue
+            test = f"bool_and({inference.fits(quote(name), candidate)})"
+            if candidate.evidence and not wanted:  # the agency's choice needs no evidence
+                test += f" AND bool_or({inference.over(quote(name), candidate.evidence)})"
+            pairs.append((name, candidate))
+            tests.append(test)
     if not pairs:
         return {name: [] for name in names}
-    tests = [f"bool_and({inference.fits(quote(name), candidate)})" for name, candidate in pairs]
     sample = f"(SELECT * FROM {source} LIMIT {SAMPLE_ROWS})"
     row = _fetch(con, f"SELECT {', '.join(tests)} FROM {sample}")[0]
     proposals: dict[str, list[inference.Candidate]] = {name: [] for name in names}

@@ -69,6 +69,14 @@ def test_vietnamese_numbers_and_dates_are_typed_and_codes_stay_text(ingest: Inge
     assert third[6] == "có, nhiều"
 
 
+def test_three_decimals_are_thousands_only_with_evidence(ingest: Ingest) -> None:
+    body = "kinh_do,dan_so,so_ho\n105.800,12.345,1.234\n105.975,999,2.001.000\n"
+    _resource, table = ingest(body.encode())
+    assert field_types(table) == {"_id": "integer", "kinh_do": "number", "dan_so": "integer",
+                                  "so_ho": "integer"}
+    assert rows_of(table)[0][1:] == (105.8, 12345, 1234)
+
+
 def test_one_cell_that_does_not_fit_keeps_the_column_text(ingest: Ingest) -> None:
     body = "ma,so\n" + "".join(f"{i},{i}\n" for i in range(1, 30_000)) + "30000,n/a\n"
     _resource, table = ingest(body.encode())
