@@ -55,6 +55,7 @@ FILTERS_DOC = (
     "an operator means eq. A column named like a parameter of this endpoint: "
     "`filter[<column>]=<op>.<value>`. List items holding a comma are written in double quotes.")
 PARQUET = "application/vnd.apache.parquet"
+LARGEST = 2**62  # a limit or offset beyond any table, within DuckDB's BIGINT
 _FILE_RESPONSE = {"responses": {200: {"description": "The file.", "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
 
@@ -141,9 +142,10 @@ def _queryable(user: Actor, resource_id: str, sheet: str,
 def _records_query(request: HttpRequest, *, q: str, fields: str, sort: str, limit: int,
                    offset: int, cursor: str = "", include_total: bool = True,
                    ) -> query.RecordsQuery:
-    if offset < 0:
-        raise query.QueryError(_("The offset cannot be negative."),
-                               {"offset": [_("Must be 0 or more.")]})
+    if not 0 <= offset <= LARGEST:
+        raise query.QueryError(_("The offset must be between 0 and %(max)s.") % {"max": LARGEST},
+                               {"offset": [_("Must be between 0 and %(max)s.")
+                                           % {"max": LARGEST}]})
     return query.RecordsQuery(
         filters=params.filters(request.GET), q=q, fields=params.names(fields) or None,
         sort=params.sort(sort), limit=limit, offset=offset, cursor=cursor,
@@ -270,7 +272,7 @@ def export(request: HttpRequest, resource_id: str, fmt: str, q: str = "", fields
                               "%(formats)s.") % {"format": fmt,
                                                  "formats": ", ".join(exports.FORMATS)})
     resource, table = _queryable(caller(request), resource_id, sheet, version)
-    if limit is not None and limit < 1:
+    if limit is not None and not 1 <= limit <= LARGEST:
         raise query.QueryError(_("The limit must be 1 or more; leave it out for every row."),
                                {"limit": [_("Must be 1 or more.")]})
     wanted = _records_query(request, q=q, fields=fields, sort=sort,

@@ -136,7 +136,9 @@ class FileChunks:
         return chunk
 
     def close(self) -> None:
-        self._handle.close()
+        handle = getattr(self, "_handle", None)  # absent when opening failed
+        if handle is not None:
+            handle.close()
 
     def __del__(self) -> None:
         self.close()

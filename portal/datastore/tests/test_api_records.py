@@ -167,6 +167,7 @@ def test_totals_are_estimated_above_the_setting(api: Api, communes: Resource,
     ({"limit": "10001"}, "limit"),
     ({"limit": "-1"}, "limit"),
     ({"offset": "-5"}, "offset"),
+    ({"offset": str(10**30)}, "offset"),
 ])
 def test_bad_input_is_a_clear_400(api: Api, communes: Resource, query: dict[str, str],
                                   field: str | None) -> None:

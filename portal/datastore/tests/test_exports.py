@@ -205,6 +205,7 @@ def test_export_refusals(api: Api, communes: Resource, agency: Agency, editor: U
     path = f"/resources/{communes.pk}/export"
     error_of(api.call("get", f"{path}.txt"), 404, "not_found")
     error_of(api.call("get", f"{path}.csv", {"limit": 0}), 400, "invalid_query")
+    error_of(api.call("get", f"{path}.csv", {"limit": 10**30}), 400, "invalid_query")
     error_of(api.call("get", f"{path}.csv", {"nowhere": "1"}), 400, "invalid_query")
     error_of(api.call("get", f"{path}.csv", {"sort": "ma_xa;drop table t"}), 400)
     hidden = ready(factories.make_dataset(agency=agency, user=editor, access_level="agency"),
