@@ -5,7 +5,7 @@ app copy shares them; a file cache under `VAR_DIR` otherwise, shared by the work
 machine). Each counter is a fixed window of the rate's length, offset by a hash of its key so
 that callers' windows do not all reset at the same second.
 
-- `/api/...` without a token: per address, `RATE_LIMIT_ANONYMOUS`.
+- `/api/...` (and `/datastore/dump/...`) without a token: per address, `RATE_LIMIT_ANONYMOUS`.
 - `/api/...` with a token: per token (a SHA-256 of it: no database lookup here),
   `RATE_LIMIT_TOKEN`; and per address at the same rate, so inventing tokens does not buy a
   fresh counter for each request.
@@ -35,7 +35,8 @@ from portal.ops.rates import Rate
 from portal.ops.refusal import too_many_requests
 
 CACHE_ALIAS = "default"
-API_PREFIX = "/api/"
+# The APIs, and CKAN's DataStore dump, which costs as much as an API export.
+API_PREFIXES = ("/api/", "/datastore/dump/")
 # URL names of the forms that take a password or a second factor: RATE_LIMIT_LOGIN.
 LOGIN_URL_NAMES = ("accounts:login", "admin:login", "security:verify")
 # A counter outlives its window by a little, so that a late increment still finds it.
@@ -117,7 +118,7 @@ def login_paths() -> frozenset[str]:
 def buckets_for(request: HttpRequest) -> list[Bucket]:
     """The counters a request counts in; none for signed-in staff using pages."""
     address = limited_address(request)
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith(API_PREFIXES):
         token = presented_token(request)
         if token is None:
             return [Bucket("api-address", address, settings.RATE_LIMIT_ANONYMOUS)]

@@ -155,3 +155,13 @@ def test_anonymous_posts_to_public_forms_are_limited_but_staff_pages_are_not(
     client.force_login(editor)
     for _ in range(3):
         assert client.post("/i18n/setlang/", {"language": "vi", "next": "/"}).status_code == 302
+
+
+@pytest.mark.usefixtures("low_limits")
+def test_datastore_dumps_count_with_the_apis(db: None) -> None:
+    client = Client()
+    for _ in range(2):
+        client.get("/api/3/action/package_list")
+    response = client.get("/datastore/dump/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
