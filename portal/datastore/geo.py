@@ -49,6 +49,11 @@ def _names_one_of(name: str, phrases: tuple[str, ...], whole: tuple[str, ...] = 
     return words in whole or any(f" {phrase} " in f" {words} " for phrase in phrases)
 
 
+def is_coordinate(name: str) -> bool:
+    """A column named as a latitude or a longitude (Vietnamese or English, any accents)."""
+    return _names_one_of(name, LATITUDE) or _names_one_of(name, LONGITUDE, WHOLE_LONGITUDE)
+
+
 def map_columns(fields: list[dict[str, Any]]) -> MapColumns | None:
     """The columns to map the table by, None when it has none."""
     popup = tuple(described["name"] for described in fields

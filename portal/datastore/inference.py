@@ -27,9 +27,8 @@ class Candidate:
     test: str  # SQL predicate over @v, for a cell that is not empty (see `fits`)
     cast: str  # SQL expression over @v
     schema: dict[str, Any] = field(default_factory=dict)  # extra Table Schema properties
-    # When set, the first rows must also show one cell for which this is true: what tells
-    # this reading from a likelier one (see "integer:vi").
-    evidence: str = ""
+    # Reads dots as thousands: never proposed for a coordinate column (105.800 is a longitude).
+    thousands: bool = False
 
 
 def _match(*patterns: str) -> str:
@@ -44,12 +43,10 @@ def _date(fmt: str, kind: str) -> Candidate:
 
 CANDIDATES: list[Candidate] = [
     Candidate("integer", "integer", _match(INTEGER), "CAST(@v AS BIGINT)"),
-    # Dotted groups of three are thousands in Vietnamese ("1.234.567"), tried before decimals,
-    # but only with evidence: a number with two groups, or one written without any (999 among
-    # 12.345). A column of values such as 105.800 (longitudes) stays decimal.
+    # Dotted groups of three are thousands in Vietnamese ("12.345", "1.234.567"): tried before
+    # decimals, except in columns named as coordinates (geo.is_coordinate).
     Candidate("integer:vi", "integer", _match(INTEGER, VI_GROUPED.replace("(,[0-9]+)?", "")),
-              "CAST(replace(@v, '.', '') AS BIGINT)", {"groupChar": "."},
-              evidence=_match(INTEGER, r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3}){2,}")),
+              "CAST(replace(@v, '.', '') AS BIGINT)", {"groupChar": "."}, thousands=True),
     Candidate("number", "number", _match(INTEGER, DECIMAL), "CAST(@v AS DOUBLE)"),
     Candidate("number:vi", "number", _match(INTEGER, VI_GROUPED, VI_DECIMAL),
               "CAST(replace(replace(@v, '.', ''), ',', '.') AS DOUBLE)",

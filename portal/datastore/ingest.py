@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from portal.datastore import inference
 from portal.datastore.engine import Connection, DuckDBError, ingest_connection, literal, quote
 from portal.datastore.errors import IngestError
+from portal.datastore.geo import is_coordinate
 from portal.datastore.sources import Source, TableSource
 
 SAMPLE_ROWS = 20_000
@@ -155,11 +156,10 @@ def _propose(con: Connection, source: str, names: list[str],
         for candidate in options:
             if candidate is inference.STRING:
                 continue
-            test = f"bool_and({inference.fits(quote(name), candidate)})"
-            if candidate.evidence and not wanted:  # the agency's choice needs no evidence
-                test += f" AND bool_or({inference.over(quote(name), candidate.evidence)})"
+            if candidate.thousands and not wanted and is_coordinate(name):
+                continue
             pairs.append((name, candidate))
-            tests.append(test)
+            tests.append(f"bool_and({inference.fits(quote(name), candidate)})")
     if not pairs:
         return {name: [] for name in names}
     sample = f"(SELECT * FROM {source} LIMIT {SAMPLE_ROWS})"

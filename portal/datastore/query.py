@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal.datastore import storage
 from portal.datastore.engine import Connection, quote, run, sandbox
+from portal.datastore.inference import TYPE_CHOICES
 from portal.lib.errors import ApplicationError
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "starts_with", "is_null")
@@ -229,6 +230,7 @@ def _condition(described: dict[str, Any], one: Filter) -> tuple[str, list[Any]]:
 def typed_value(described: dict[str, Any], value: Any) -> Any:
     """A filter's value converted to the column's type, or a QueryError saying what is wrong."""
     kind = described["type"]
+    label = str(dict(TYPE_CHOICES).get(kind, kind)).lower()
     text = str(value).strip()
     try:
         if kind == "integer":
@@ -246,8 +248,9 @@ def typed_value(described: dict[str, Any], value: Any) -> Any:
     except ValueError:
         raise QueryError(
             _("“%(value)s” is not a valid value for the column “%(name)s” (%(type)s).")
-            % {"value": text[:80], "name": described["name"], "type": kind},
-            {described["name"]: [_("Not a valid %(type)s.") % {"type": kind}]}) from None
+            % {"value": text[:80], "name": described["name"], "type": label},
+            {described["name"]: [_("Not a valid value: %(type)s expected.") % {"type": label}]},
+        ) from None
     return value if isinstance(value, str) else text
 
 

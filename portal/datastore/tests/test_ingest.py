@@ -69,12 +69,12 @@ def test_vietnamese_numbers_and_dates_are_typed_and_codes_stay_text(ingest: Inge
     assert third[6] == "có, nhiều"
 
 
-def test_three_decimals_are_thousands_only_with_evidence(ingest: Ingest) -> None:
-    body = "kinh_do,dan_so,so_ho\n105.800,12.345,1.234\n105.975,999,2.001.000\n"
+def test_dotted_thousands_except_in_coordinate_columns(ingest: Ingest) -> None:
+    body = "Kinh độ,lat,dan_so\n105.800,20.250,12.345\n105.975,20.125,8.200\n"
     _resource, table = ingest(body.encode())
-    assert field_types(table) == {"_id": "integer", "kinh_do": "number", "dan_so": "integer",
-                                  "so_ho": "integer"}
-    assert rows_of(table)[0][1:] == (105.8, 12345, 1234)
+    assert field_types(table) == {"_id": "integer", "Kinh độ": "number", "lat": "number",
+                                  "dan_so": "integer"}
+    assert rows_of(table)[0][1:] == (105.8, 20.25, 12345)
 
 
 def test_one_cell_that_does_not_fit_keeps_the_column_text(ingest: Ingest) -> None:
