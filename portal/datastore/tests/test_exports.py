@@ -227,6 +227,7 @@ def test_an_export_past_its_time_limit_is_stopped_before_streaming(
 def test_a_million_rows_stream_without_being_held_in_memory(
         api: Api, dataset: Dataset, editor: User, settings: LazySettings) -> None:
     big = generated(dataset, editor, MILLION)
+    download(api, big, "csv", limit=1)  # first-use imports and caches are not the export's
     tracemalloc.start()
     try:
         response = api.call("get", f"/resources/{big.pk}/export.csv")
@@ -243,7 +244,7 @@ def test_a_million_rows_stream_without_being_held_in_memory(
     assert lines == 1_000_001
     assert size > 30_000_000
     assert largest <= exports.CHUNK_SIZE
-    assert peak < 8_000_000, f"Python held {peak:,} bytes for a {size:,}-byte export"
+    assert peak < 4_000_000, f"Python held {peak:,} bytes for a {size:,}-byte export"
     response.close()
     assert exports_left(settings) == []
 
