@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "portal.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["workers"]),
+            # Threads, so that a long download (a whole table exported, a large file) does not
+            # hold a worker process; and a request may last as long as an export may, or gunicorn
+            # would kill the worker in the middle of the stream (its default is 30 s).
+            "--worker-class", "gthread", "--threads", "4",
+            "--timeout", str(settings.DATASTORE_EXPORT_TIMEOUT + 60),
             "--access-logfile", "-",
             "--forwarded-allow-ips", "127.0.0.1",
         ])
