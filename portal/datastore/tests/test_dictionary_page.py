@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -14,6 +16,18 @@ from portal.datastore.tests.tables import ready_resource
 from portal.lib import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English strings: every client has chosen English on the switch."""
+    original = Client.__init__
+
+    def english_client(self: Client, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.cookies["django_language"] = "en"
+
+    monkeypatch.setattr(Client, "__init__", english_client)
 
 
 @pytest.fixture
