@@ -21,7 +21,7 @@ from portal.datastore.encodings import (
     detect,
     transcode_to_utf8,
 )
-from portal.lib.errors import ApplicationError
+from portal.lib.errors import ApplicationError, render_kept
 
 # The 67 letters of the Vietnamese alphabet beyond ASCII, written out rather than computed.
 LOWER = ("áàảãạ ăắằẳẵặ âấầẩẫậ éèẻẽẹ êếềểễệ íìỉĩị óòỏõọ ôốồổỗộ ơớờởỡợ úùủũụ ưứừửữự ýỳỷỹỵ đ"
@@ -293,10 +293,11 @@ def test_the_error_tells_the_agency_what_to_do(tmp_path: Path) -> None:
     error = raised.value
     assert isinstance(error, ApplicationError)
     assert error.stored()["params"] == {"encoding": "UTF-8", "line": 2, "offset": 6}
-    with translation.override("en"):
-        assert str(error) == error.message
-        assert "line 2 (byte 6 of the file)" in error.message
-        assert "save the file as UTF-8" in error.message
+    assert str(error) == error.message
+    with translation.override("en"):  # kept, and shown in the reader's language
+        shown = render_kept(error.stored())
+    assert "line 2 (byte 6 of the file)" in shown
+    assert "save the file as UTF-8" in shown
 
 
 def test_the_error_names_the_encoding_however_it_was_spelt(tmp_path: Path) -> None:
