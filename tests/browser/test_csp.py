@@ -117,7 +117,7 @@ def test_the_agency_sees_the_reading_and_the_dictionary_without_policy_violation
     page.locator("main form button[type=submit]").click()
     expect(page).not_to_have_url(base + "/user/login")
     page.goto(f"{base}/dataset/{dataset.slug}/resource/{resource.pk}")
-    expect(page.locator("#data-state")).to_contain_text("version")
+    expect(page.locator("#data-state")).to_contain_text("phiên bản")
     page.locator("#data-dictionary summary").click()
     expect(page.locator("#id_column-0-title")).to_be_visible()
     page.goto(f"{base}/dataset/{dataset.slug}/resource/{resource.pk}/data/dictionary")
