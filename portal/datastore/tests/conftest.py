@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -36,3 +38,16 @@ def rerun(table: DataTable) -> DataTable:
     scheduled = services.schedule_ingestion(table.resource, enqueue=False)
     assert scheduled is not None
     return services.run_ingestion(scheduled.pk)
+
+
+@pytest.fixture
+def english_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that read the English strings: every client has chosen English on the switch
+    (pages speak Vietnamese otherwise)."""
+    original = Client.__init__
+
+    def english_client(self: Client, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.cookies["django_language"] = "en"
+
+    monkeypatch.setattr(Client, "__init__", english_client)

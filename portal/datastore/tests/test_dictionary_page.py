@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -15,19 +13,8 @@ from portal.datastore.models import DataTable, State
 from portal.datastore.tests.tables import ready_resource
 from portal.lib import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_clients")]
 
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read the English strings: every client has chosen English on the switch."""
-    original = Client.__init__
-
-    def english_client(self: Client, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self.cookies["django_language"] = "en"
-
-    monkeypatch.setattr(Client, "__init__", english_client)
 
 
 @pytest.fixture

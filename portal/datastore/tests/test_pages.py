@@ -5,7 +5,6 @@ preview table's fragment with its page, sort and filter parameters."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -21,19 +20,8 @@ from portal.datastore.services import schedule_ingestion
 from portal.datastore.tests.tables import read, ready_resource
 from portal.lib import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_clients")]
 
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read the English strings: every client has chosen English on the switch."""
-    original = Client.__init__
-
-    def english_client(self: Client, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self.cookies["django_language"] = "en"
-
-    monkeypatch.setattr(Client, "__init__", english_client)
 
 HX = {"HX-Request": "true"}
 
