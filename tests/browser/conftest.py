@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the test's own database calls
@@ -21,6 +23,41 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
+
+
+class InFlight:
+    """Counts the live server's requests that have started and not finished.
+
+    Closing the browser does not stop a request the server is still answering (an htmx swap, a
+    chart's API call); if the test's database is flushed under it, the flush fails and the
+    request fails on a database it may no longer use. The page fixture waits for the count to
+    reach zero before the database is torn down.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **_: object) -> None:
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **_: object) -> None:
+        with self.idle:
+            self.count = max(0, self.count - 1)
+            self.idle.notify_all()
+
+    def wait(self, timeout: float = 30) -> None:
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.count == 0, timeout):
+                pytest.fail(f"{self.count} request(s) still running {timeout} s after the test")
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight")
+# Connected after Django's close_old_connections, so the count drops once the request's last
+# database call is over.
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight")
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +77,4 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    IN_FLIGHT.wait()
