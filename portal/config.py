@@ -67,6 +67,10 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_EXPORT_TIMEOUT", parse_int, "300",
             "Seconds an export (a table or a filtered selection as CSV, JSON, XLSX, Parquet, "
             "GeoJSON) may take to be written before it is stopped."),
+    Setting("DATASTORE_XLSX_MAX_ROWS", parse_int, "200000",
+            "Rows an XLSX export holds at most (never more than Excel's 1,048,575). An XLSX is "
+            "written cell by cell, about 10,000 rows of ten columns a second; beyond this the "
+            "caller is pointed to CSV or Parquet, which have no limit."),
     Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
             "Memory one data query may use (DuckDB's `memory_limit`, e.g. 512MB, 2GB)."),
     Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",

@@ -113,11 +113,22 @@ def _locked(tables: Mapping[str, Path], *, writable: list[Path],
         con.execute("SET enable_progress_bar_print = false")  # a server has no terminal
         con.execute("SET lock_configuration = true")
         for name, path in tables.items():
-            con.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM read_parquet({literal(path)})")
+            con.execute(f"CREATE VIEW {quote(name)} AS {_rows(path)}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+# The row number `_id` (1 = the first data row) is the Parquet file's own row position, read
+# with the rows: a stored row number would cost the ingestion a window over the whole table.
+# Files written before that carry a stored `_id` of the same value; it is left out.
+ROW_POSITION = "file_row_number"
+
+
+def _rows(path: Path) -> str:
+    return (f"SELECT {ROW_POSITION} + 1 AS _id, COLUMNS(lambda c: c NOT IN "
+            f"('{ROW_POSITION}', '_id')) FROM read_parquet({literal(path)}, {ROW_POSITION} = true)")
 
 
 def run(con: Connection, sql: str, params: list[Any] | None = None,

@@ -51,7 +51,7 @@ from portal.lib.text import fold
 WHOLE_TABLE = 0  # RecordsQuery.limit for "every row"
 CHUNK_SIZE = 256 * 1024
 BATCH_ROWS = 2000
-XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
+EXCEL_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
 DELIMITERS = (",", ";", "\t", "|")
 STALE_FOLDER_SECONDS = 24 * 3600
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -230,10 +230,12 @@ def _refuse_beyond_excel(con: Connection, sql: str, params: list[Any]) -> None:
     found = run(con, f"SELECT count(*) FROM ({sql})", params,
                 timeout=settings.DATASTORE_EXPORT_TIMEOUT).fetchone()
     rows = int(found[0]) if found else 0
-    if rows > XLSX_MAX_ROWS:
-        raise QueryError(_("An Excel sheet holds at most %(max)s rows and this selection has "
-                           "%(rows)s. Add filters, set a limit, or choose CSV or Parquet.")
-                         % {"max": f"{XLSX_MAX_ROWS:,}", "rows": f"{rows:,}"})
+    most = min(settings.DATASTORE_XLSX_MAX_ROWS, EXCEL_MAX_ROWS)
+    if rows > most:
+        raise QueryError(_("An Excel file from the portal holds at most %(max)s rows and this "
+                           "selection has %(rows)s. Add filters, set a limit, or choose CSV or "
+                           "Parquet, which hold any number of rows.")
+                         % {"max": f"{most:,}", "rows": f"{rows:,}"})
 
 
 def _header_cell(sheet: Any, name: str, font: Font) -> WriteOnlyCell:

@@ -5,8 +5,8 @@ For each table of a file (a CSV, each sheet of a spreadsheet, a JSON or GeoJSON 
 2. confirm: one pass over every row counts the cells that do not fit (a column with one such
    cell tries its other proposals, then stays text; when the agency chose the type in the data
    dictionary, the run fails naming that row and column);
-3. write: one pass casts the columns and writes the Parquet file (zstd) with `_id`, the row
-   number (1 = the first data row).
+3. write: one pass casts the columns and writes the Parquet file (zstd), rows in the file's
+   order; `_id`, the row number, is the row's position in that file (engine.ROW_POSITION).
 Nothing is lost to a wrong guess, and memory stays bounded by DuckDB's limit (it spills to the
 work folder) whatever the file's size.
 """
@@ -24,7 +24,14 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from portal.datastore import inference
-from portal.datastore.engine import Connection, DuckDBError, ingest_connection, literal, quote
+from portal.datastore.engine import (
+    ROW_POSITION,
+    Connection,
+    DuckDBError,
+    ingest_connection,
+    literal,
+    quote,
+)
 from portal.datastore.errors import IngestError
 from portal.datastore.geo import is_coordinate
 from portal.datastore.sources import Source, TableSource
@@ -68,9 +75,10 @@ def _ingest_table(con: Connection, part: TableSource, work: Path, overrides: dic
     source = f"({part.select})"
     columns = [(str(name), str(kind)) for name, kind, *_rest in
                _fetch(con, f"DESCRIBE SELECT * FROM {source}")]
-    if any(name == "_id" for name, _kind in columns):
-        raise IngestError(gettext_noop("The column name “_id” is reserved for the row number. "
-                                       "Rename that column."))
+    reserved = [name for name, _kind in columns if name in ("_id", ROW_POSITION)]
+    if reserved:
+        raise IngestError(gettext_noop("The column name “%(name)s” is reserved for the row "
+                                       "number. Rename that column."), name=reserved[0])
     text = [name for name, kind in columns if kind == "VARCHAR"]
     proposals = _propose(con, source, text, overrides)
     # Usually the first rows tell the truth: write at once, each cast guarded so that a cell
@@ -99,7 +107,7 @@ def _write(con: Connection, source: str, columns: list[tuple[str, str]],
     select = ", ".join(_output(name, kind, chosen.get(name), guarded=guarded)
                        for name, kind in columns)
     with _polling(con, progress):
-        _fetch(con, f"COPY (SELECT row_number() OVER () AS _id, {select} FROM {source}) "
+        _fetch(con, f"COPY (SELECT {select} FROM {source}) "
                     f"TO {literal(final)} (FORMAT parquet, COMPRESSION zstd)")
 
 

@@ -114,16 +114,10 @@ def records(table: Table, query: RecordsQuery) -> Page:
     columns = ", ".join(quote(described["name"]) for described in chosen)
     page = f"ORDER BY {order} LIMIT {limit + 1} OFFSET {max(query.offset, 0)}"
     with sandbox({"t": storage.readable(table.file)}) as con:
-        if query.distinct:
-            rows = run(con, f"SELECT DISTINCT {columns} FROM t{_clause(page_where)} {page}",
-                       page_params).fetchall()
-        else:
-            # Late materialisation: find the page's row numbers by the sort columns alone,
-            # then read whole rows only for those (twice as fast on wide tables).
-            ids = [row[0] for row in run(con, f'SELECT "_id" FROM t{_clause(page_where)} {page}',
-                                         page_params).fetchall()]
-            rows = run(con, f'SELECT {columns} FROM t WHERE list_contains(?, "_id") '
-                            f"ORDER BY {order}", [ids]).fetchall()
+        # DuckDB reads the other columns late, only for the page's rows (top-N over Parquet).
+        distinct = "DISTINCT " if query.distinct else ""
+        rows = run(con, f"SELECT {distinct}{columns} FROM t{_clause(page_where)} {page}",
+                   page_params).fetchall()
         total, estimated = _total(con, table, query, where, params) \
             if query.include_total else (None, False)
     more = len(rows) > limit

@@ -52,8 +52,8 @@ def ready(dataset: Dataset, user: User, *, content: bytes = COMMUNES,
 
 
 def generated(dataset: Dataset, user: User, select: str, *, name: str = "Lớn") -> Resource:
-    """A resource whose current version is the Parquet file DuckDB writes from `select` (a
-    SELECT that returns `_id` first), as an ingestion would have stored it."""
+    """A resource whose current version is the Parquet file DuckDB writes from `select`, as an
+    ingestion would have stored it (`_id` is each row's position, added when read)."""
     resource = factories.make_resource(dataset=dataset, user=user, name=name)
     work = Path(settings.VAR_DIR) / "datastore-work"
     work.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,8 @@ def generated(dataset: Dataset, user: User, select: str, *, name: str = "Lớn")
         finally:
             con.close()
         stored = storage.store(local, f"datastore/{resource.pk}/v1/0.parquet")
-    fields = [{"name": str(row[0]), "type": schema_type(str(row[1]))} for row in described]
+    fields = [{"name": "_id", "type": "integer"}, *(
+        {"name": str(row[0]), "type": schema_type(str(row[1]))} for row in described)]
     table, _created = DataTable.objects.get_or_create(resource=resource)
     version = TableVersion.objects.create(table=table, number=1, sheets=[{
         "name": "", "file": stored, "rows": found[0] if found else 0, "size": 0,

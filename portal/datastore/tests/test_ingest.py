@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.catalog import services as catalog
 from portal.catalog.models import ResourceKind
 from portal.datastore import storage
+from portal.datastore.engine import sandbox
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.tests.conftest import Ingest, rerun
@@ -41,9 +42,10 @@ def current(table_state: DataTable) -> TableVersion:
 
 
 def rows_of(table_state: DataTable, sheet: int = 0) -> list[tuple[Any, ...]]:
+    """The rows as the queries see them: `_id` (the row's position) first."""
     path = storage.readable(current(table_state).sheets[sheet]["file"])
-    with duckdb.connect() as con:
-        return con.execute(f"SELECT * FROM read_parquet('{path}') ORDER BY _id").fetchall()
+    with sandbox({"t": path}) as con:
+        return con.execute("SELECT * FROM t ORDER BY _id").fetchall()
 
 
 def field_types(table_state: DataTable, sheet: int = 0) -> dict[str, str]:
@@ -250,6 +252,8 @@ def test_command_ingests_and_reports(ingest: Ingest) -> None:
     (b"[{\"a\": 1}, {\"a\": ", "hong.json", "could not be read"),
     (b"this is not a spreadsheet", "gia.xlsx", "could not be opened"),
     (b"ten\n", "chi-tieu-de.csv", "no table"),
+    (b"_id,ten\n1,a\n", "id.csv", "“_id” is reserved for the row number"),
+    (b"ten,file_row_number\n1,a\n", "vi-tri.csv", "“file_row_number” is reserved"),
 ])
 def test_bad_files_fail_with_a_message_the_agency_can_act_on(
         ingest: Ingest, content: bytes, filename: str, words: str) -> None:

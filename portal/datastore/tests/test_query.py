@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import pytest
 from django.test import override_settings
 
+from portal.datastore.engine import sandbox
 from portal.datastore.query import (
     Filter,
     Metric,
@@ -147,3 +151,18 @@ def test_aggregate_refuses_sums_of_text_and_unknown_functions(table: Table) -> N
         aggregate(table, group_by=[], metrics=[Metric("sum", "Tên xã")], filters=[])
     with pytest.raises(QueryError):
         aggregate(table, group_by=[], metrics=[Metric("median; drop", "Dân số")], filters=[])
+
+
+def test_row_numbers_are_positions_also_in_files_that_stored_them(tmp_path: Path) -> None:
+    """`_id` is read from the row's position; a file written when `_id` was stored gives the
+    same columns, not the number twice."""
+    new, old = tmp_path / "new.parquet", tmp_path / "old.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT 'x' || range AS ten FROM range(3)) TO '{new}'")
+        con.execute(f"COPY (SELECT range + 1 AS _id, 'x' || range AS ten FROM range(3)) "
+                    f"TO '{old}'")
+    for path in (new, old):
+        with sandbox({"t": path}) as con:
+            result = con.execute("SELECT * FROM t ORDER BY _id DESC")
+            assert [column[0] for column in result.description] == ["_id", "ten"]
+            assert result.fetchall() == [(3, "x2"), (2, "x1"), (1, "x0")]
