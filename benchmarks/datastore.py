@@ -45,6 +45,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="runs of each query after one warm-up (default: 5)")
     parser.add_argument("--export-repeat", type=int,
                         help="runs of the full export (default: --repeat)")
+    parser.add_argument("--ingest-repeat", type=int, default=3,
+                        help="loads of the CSV timed: the portal's uploads and ingestions, "
+                             "PostgreSQL's COPY alone (CKAN's whole XLoader job and Datasette's "
+                             "load run once; default: 3)")
     parser.add_argument("--only", default=",".join(SYSTEMS),
                         help="systems to measure, comma-separated (default: all three)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
@@ -65,8 +69,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown system(s): {', '.join(sorted(unknown))}; "
                      f"choose among {', '.join(SYSTEMS)}")
-    if args.repeat < 1 or any(rows < 1 for rows in args.rows):
-        parser.error("--repeat and --rows must be positive")
+    if min(args.repeat, args.ingest_repeat) < 1 or any(rows < 1 for rows in args.rows):
+        parser.error("--repeat, --ingest-repeat and --rows must be positive")
     return args
 
 
@@ -85,13 +89,13 @@ def measure_system(system: str, csv: Path, rows: int, args: argparse.Namespace,
     times = args.repeat
     export_times = args.export_repeat or args.repeat
     if system == "ckan":
-        return peer_ckan.run(csv, times, scratch, export_times, args.keep)
+        return peer_ckan.run(csv, times, scratch, export_times, args.keep, args.ingest_repeat)
     if system == "datasette":
         return peer_datasette.run(csv, times, scratch, export_times, args.keep)
     memory_rows = target_portal.rows_for_size(csv, rows, args.memory_gib)
     if args.memory_gib <= 0 or memory_rows <= rows * 1.1:
-        return target_portal.run(csv, times, scratch, export_times)
-    return target_portal.run(csv, times, scratch, export_times,
+        return target_portal.run(csv, times, scratch, export_times, args.ingest_repeat)
+    return target_portal.run(csv, times, scratch, export_times, args.ingest_repeat,
                              lambda: csv_for(memory_rows, args.seed))
 
 
