@@ -29,7 +29,9 @@ from portal.datastore.views import (
     is_fragment,
     map_settings,
     render_preview,
-    titles_of,
+    sheet_asked,
+    sheet_titles,
+    with_sheet,
 )
 from portal.lib.errors import NotFound
 
@@ -41,10 +43,10 @@ def embeddable(view: View) -> View:
     return cast(View, xframe_options_exempt(framed))
 
 
-def _public(resource_id: str) -> tuple[Resource, Table, DataTable | None]:
+def _public(request: HttpRequest, resource_id: str) -> tuple[Resource, Table, DataTable | None]:
     anonymous = AnonymousUser()
     try:
-        resource, sheet = selectors.queryable(anonymous, resource_id)
+        resource, sheet = selectors.queryable(anonymous, resource_id, sheet_asked(request))
     except NotFound:
         raise Http404(_("Only public data can be embedded.")) from None
     _resource, table = selectors.data_table(anonymous, resource_id)
@@ -61,27 +63,28 @@ def _page(request: HttpRequest, template: str, resource: Resource,
 
 @embeddable
 def table(request: HttpRequest, resource_id: str) -> HttpResponse:
-    resource, sheet, data = _public(resource_id)
+    resource, sheet, data = _public(request, resource_id)
     if is_fragment(request):
         return render_preview(request, resource, sheet, data)
     return _page(request, "table.html", resource,
-                 {"preview": preview.show(sheet, request.GET, titles_of(data))})
+                 {"preview": preview.show(sheet, request.GET, sheet_titles(data, sheet))})
 
 
 @embeddable
 def chart(request: HttpRequest, resource_id: str) -> HttpResponse:
-    resource, sheet, data = _public(resource_id)
+    resource, sheet, data = _public(request, resource_id)
     return _page(request, "chart.html", resource, {
-        "chart": charts.chart(sheet.fields, request.GET, titles_of(data)),
-        "aggregate_url": api_path(resource.pk, "aggregate")})
+        "chart": charts.chart(sheet.fields, request.GET, sheet_titles(data, sheet)),
+        "aggregate_url": with_sheet(api_path(resource.pk, "aggregate"), sheet.sheet_param)})
 
 
 @embeddable
 def map_view(request: HttpRequest, resource_id: str) -> HttpResponse:
-    resource, sheet, _data = _public(resource_id)
+    resource, sheet, _data = _public(request, resource_id)
     columns = geo.map_columns(sheet.fields)
     if columns is None:
         raise Http404(_("This table has no columns to put on a map."))
     return _page(request, "map.html", resource, {
-        "map": columns, "records_url": api_path(resource.pk, "records"),
+        "map": columns,
+        "records_url": with_sheet(api_path(resource.pk, "records"), sheet.sheet_param),
         "map_settings": map_settings()})

@@ -82,10 +82,17 @@ class Table:
     file: str
     rows: int
     schema: dict[str, Any]
+    name: str = ""  # the sheet's name ("" for a file with one table)
+    first: bool = True  # the first sheet, the one the data dictionary describes
 
     @property
     def fields(self) -> list[dict[str, Any]]:
         return list(self.schema["fields"])
+
+    @property
+    def sheet_param(self) -> str:
+        """The `sheet` parameter that asks for this sheet ("" for the first, the default)."""
+        return "" if self.first else self.name
 
     def field(self, name: str) -> dict[str, Any]:
         for described in self.schema["fields"]:
@@ -95,8 +102,9 @@ class Table:
                          {name: [_("There is no column with this name.")]})
 
 
-def table_of(sheet: dict[str, Any]) -> Table:
-    return Table(file=sheet["file"], rows=int(sheet["rows"]), schema=sheet["schema"])
+def table_of(sheet: dict[str, Any], index: int = 0) -> Table:
+    return Table(file=sheet["file"], rows=int(sheet["rows"]), schema=sheet["schema"],
+                 name=str(sheet.get("name", "")), first=index == 0)
 
 
 # Records ------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def queryable(user: Actor, resource_id: str, sheet: str = "",
     chosen = _version(table, version)
     for index, described in enumerate(chosen.sheets):
         if (sheet and described["name"] == sheet) or (not sheet and index == 0):
-            return resource, table_of(described)
+            return resource, table_of(described, index)
     raise NotFound(_("The table has no sheet named “%(name)s”.") % {"name": sheet})
 
 

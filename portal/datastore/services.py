@@ -51,9 +51,13 @@ def table_kind(resource: Resource) -> str | None:
 
 def schedule_ingestion(resource: Resource, *, enqueue: bool = True) -> DataTable | None:
     """Mark the resource's table pending and queue a job after the current transaction commits
-    (a new or changed resource). Without `enqueue`, the caller runs `run_ingestion` itself."""
+    (a new or changed resource). Without `enqueue`, the caller runs `run_ingestion` itself.
+
+    A resource that is no longer a table (its file or format changed to a document) stops
+    answering queries; its earlier versions stay downloadable."""
     if table_kind(resource) is None:
-        DataTable.objects.filter(resource=resource).update(state=State.UNSUPPORTED)
+        DataTable.objects.filter(resource=resource).update(state=State.UNSUPPORTED,
+                                                           current=None)
         return None
     table, _created = DataTable.objects.get_or_create(resource=resource)
     table.state, table.progress, table.requested = State.PENDING, 0.0, timezone.now()

@@ -52,6 +52,22 @@ def readable(name: str) -> Path:
 
 
 def delete(name: str) -> None:
+    """Delete a stored file and its cached copy, and the folders (a version's, a resource's)
+    that this leaves empty on local disk."""
+    local = _local(name)
     default_storage.delete(name)
+    if local is not None:
+        _prune(local.parent, Path(default_storage.path("")))
     cached = Path(settings.DATASTORE_CACHE_DIR) / name
     cached.unlink(missing_ok=True)
+    _prune(cached.parent, Path(settings.DATASTORE_CACHE_DIR))
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove `folder` and its parents below `root` while they are empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another version, a file being written), or gone
+            return
+        folder = folder.parent

@@ -12,6 +12,7 @@ import codecs
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -45,6 +46,16 @@ def api_path(resource_id: Any, tail: str) -> str:
     return f"/api/v1/resources/{resource_id}/{tail}"
 
 
+def sheet_asked(request: HttpRequest) -> str:
+    """The sheet a page shows (`?sheet=`, a sheet's name), "" for the first."""
+    return request.GET.get("sheet", "").replace("\x00", "")[:200]
+
+
+def with_sheet(path: str, sheet: str) -> str:
+    """`path` asking for `sheet` (no parameter for the first sheet, whose name is "")."""
+    return f"{path}?{urlencode({'sheet': sheet})}" if sheet else path
+
+
 def absolute(request: HttpRequest, path: str) -> str:
     return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
 
@@ -59,6 +70,11 @@ def titles_of(table: DataTable | None) -> dict[str, str]:
     """Column titles of the data dictionary (shown at once, before the next reading)."""
     entries = (table.dictionary or {}).get("fields", {}) if table else {}
     return {name: entry["title"] for name, entry in entries.items() if entry.get("title")}
+
+
+def sheet_titles(table: DataTable | None, sheet: Table) -> dict[str, str]:
+    """The dictionary's titles, for the first sheet (the one the dictionary describes)."""
+    return titles_of(table) if sheet.first else {}
 
 
 @dataclass
@@ -77,12 +93,20 @@ class StatePanel:
 
 
 @dataclass
+class SheetLink:
+    name: str
+    url: str
+    current: bool
+
+
+@dataclass
 class DataSection:
     resource: Resource
     table: DataTable | None
     version: TableVersion | None
     sheet: Table | None
     state: StatePanel | None  # None for those who may not edit
+    sheets: list[SheetLink] = field(default_factory=list)  # when the file has several
     preview: preview.Shown | None = None
     chart: charts.Chart | None = None
     map: geo.MapColumns | None = None
@@ -101,21 +125,28 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     version = table.current if table is not None else None
     if version is None and not (may_edit and services.table_kind(resource) is not None):
         return None
-    sheet = table_of(version.sheets[0]) if version is not None and version.sheets else None
+    sheets = version.sheets if version is not None else []
+    asked = sheet_asked(request)
+    index = next((i for i, described in enumerate(sheets) if described["name"] == asked), 0)
+    sheet = table_of(sheets[index], index) if sheets else None
     section = DataSection(resource, table, version, sheet,
                           state_panel(dataset, resource, table) if may_edit else None)
     if sheet is None or table is None:
         return section
-    titles = titles_of(table)
+    if len(sheets) > 1:  # other sheets have other columns: their own preview, chart and map
+        section.sheets = [SheetLink(described["name"] or _("Sheet %(number)s") % {
+            "number": i + 1}, with_sheet(request.path, described["name"] if i else "") + "#data",
+            current=i == index) for i, described in enumerate(sheets)]
+    titles = sheet_titles(table, sheet)
     section.preview = preview.show(sheet, request.GET, titles)
     section.chart = charts.chart(sheet.fields, request.GET, titles)
     section.map = geo.map_columns(sheet.fields)
     section.map_settings = map_settings()
     section.versions = list(table.versions.all())
     section.embeddable = can(AnonymousUser(), Action.VIEW_DATASET, dataset)
-    if may_edit:
+    if may_edit and sheet.first:
         section.dictionary_forms = column_forms(sheet.fields, table.dictionary)
-    section.urls = _urls(request, dataset, resource)
+    section.urls = _urls(request, dataset, resource, sheet.sheet_param)
     return section
 
 
@@ -127,11 +158,11 @@ def map_settings() -> dict[str, Any]:
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
-def _urls(request: HttpRequest, dataset: Dataset, resource: Resource) -> dict[str, str]:
+def _urls(request: HttpRequest, dataset: Dataset, resource: Resource,
+          sheet: str) -> dict[str, str]:
     args = [dataset.slug, resource.pk]
-    return {
+    urls = {
         "profile": reverse("datastore:profile", args=args),
-        "dictionary": reverse("datastore:dictionary", args=args),
         "aggregate": api_path(resource.pk, "aggregate"),
         "records": api_path(resource.pk, "records"),
         "geojson": api_path(resource.pk, "export.geojson"),
@@ -139,6 +170,8 @@ def _urls(request: HttpRequest, dataset: Dataset, resource: Resource) -> dict[st
         "embed_chart": absolute(request, reverse("datastore:embed_chart", args=[resource.pk])),
         "embed_map": absolute(request, reverse("datastore:embed_map", args=[resource.pk])),
     }
+    return {"dictionary": reverse("datastore:dictionary", args=args),
+            **{name: with_sheet(url, sheet) for name, url in urls.items()}}
 
 
 def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None) -> StatePanel:
@@ -194,7 +227,8 @@ def _visible(request: HttpRequest, name: str, resource_id: str) -> tuple[Dataset
 def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
     """The preview table alone (htmx), for the resource page and the embedded table."""
     try:
-        _resource, sheet = selectors.queryable(request.user, str(resource.pk))
+        _resource, sheet = selectors.queryable(request.user, str(resource.pk),
+                                               sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     _found, table = selectors.data_table(request.user, str(resource.pk))
@@ -204,7 +238,8 @@ def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
 def render_preview(request: HttpRequest, resource: Resource, sheet: Table,
                    table: DataTable | None) -> HttpResponse:
     response = render(request, "datastore/_preview.html", {
-        "resource": resource, "preview": preview.show(sheet, request.GET, titles_of(table))})
+        "resource": resource, "preview": preview.show(sheet, request.GET, sheet_titles(table,
+                                                                                    sheet))})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -228,12 +263,13 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 def profile_panel(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     try:
-        _resource, sheet = selectors.queryable(request.user, str(resource.pk))
+        _resource, sheet = selectors.queryable(request.user, str(resource.pk),
+                                               sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     _found, table = selectors.data_table(request.user, str(resource.pk))
     context: dict[str, Any] = {"dataset": dataset, "resource": resource,
-                               "titles": titles_of(table)}
+                               "titles": sheet_titles(table, sheet)}
     try:
         context["profile"] = profile(sheet)
     except ApplicationError as error:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import Workbook
+
 from portal.accounts.models import User
 from portal.catalog.models import Dataset, Resource
 from portal.datastore import services
@@ -34,3 +38,16 @@ def ready_resource(dataset: Dataset, *, user: User | None = None, content: bytes
     table = read(resource)
     assert table.state == "ready", table.message
     return resource
+
+
+def xlsx(*sheets: tuple[str, list[list[object]]]) -> bytes:
+    """An Excel workbook of these (title, rows) sheets."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -181,7 +181,8 @@ def test_earlier_versions_stay_downloadable(client: Client, communes: Resource,
 
 
 def test_an_uploaded_table_is_read_when_its_upload_commits(
-        as_editor: Api, dataset: Dataset, django_capture_on_commit_callbacks: Commits) -> None:
+        as_editor: Api, dataset: Dataset, editor: User,
+        django_capture_on_commit_callbacks: Commits) -> None:
     upload = SimpleUploadedFile("xa.csv", COMMUNES, content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
         response = as_editor.client.post(
@@ -197,6 +198,16 @@ def test_an_uploaded_table_is_read_when_its_upload_commits(
     with django_capture_on_commit_callbacks(execute=True):
         as_editor.call("patch", f"/resources/{resource.pk}", {"format": "TXT"})
     assert status(as_editor, resource)["version"] == 2  # another format: read again
+    with django_capture_on_commit_callbacks(execute=True):  # the file becomes a report
+        catalog.resource_update(
+            user=editor, resource=resource, data=catalog.ResourceFields(name="Báo cáo",
+                                                                        format="PDF"),
+            upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n"))
+    body = status(as_editor, resource)  # a document now: no longer queryable ...
+    assert (body["state"], body["version"]) == ("unsupported", None)
+    error_of(as_editor.call("get", f"/resources/{resource.pk}/records"), 404, "not_found")
+    # ... but what was published as a table stays downloadable
+    assert as_editor.call("get", f"/resources/{resource.pk}/versions/2.parquet").status_code == 200
 
 
 def test_a_deleted_resource_takes_its_parquet_files_along(
@@ -212,3 +223,5 @@ def test_a_deleted_resource_takes_its_parquet_files_along(
     assert response.status_code == 204
     assert not any(default_storage.exists(name) for name in names)
     assert not DataTable.objects.filter(pk=table.pk).exists()
+    # No empty folders are left behind: not the version's, not the resource's.
+    assert not Path(default_storage.path(f"datastore/{communes.pk}")).exists()

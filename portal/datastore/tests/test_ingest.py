@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
-from openpyxl import Workbook
 
 from portal.accounts.models import User
 from portal.catalog import services as catalog
@@ -25,6 +24,7 @@ from portal.datastore.engine import sandbox
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.tests.conftest import Ingest, rerun
+from portal.datastore.tests.tables import xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -135,20 +135,8 @@ def test_unsure_encoding_asks_the_agency_then_reads_with_its_choice(ingest: Inge
     assert rows_of(table)[0][1] == "Hà"
 
 
-def _xlsx(*sheets: tuple[str, list[list[object]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_spreadsheet_each_sheet_with_the_header_below_title_rows(ingest: Ingest) -> None:
-    content = _xlsx(
+    content = xlsx(
         ("Dân số", [["UBND TỈNH NINH BÌNH"], ["Báo cáo dân số năm 2025"], [],
                     ["Mã xã", "Tên xã", "Dân số"], ["00001", "Hoa Lư", 12345],
                     ["00002", "Gia Viễn", 23456.0]]),
@@ -282,7 +270,7 @@ def test_empty_file_fails_clearly(ingest: Ingest, editor: User) -> None:
 
 
 def test_spreadsheet_bomb_is_refused(ingest: Ingest) -> None:
-    content = _xlsx(("A", [["x" * 1000] for _ in range(2000)]))
+    content = xlsx(("A", [["x" * 1000] for _ in range(2000)]))
     with override_settings(DATASTORE_MAX_UNPACKED_SIZE=1_000_000):
         _resource, table = ingest(content, "bom.xlsx")
     assert table.state == State.FAILED

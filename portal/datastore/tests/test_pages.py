@@ -17,7 +17,7 @@ from portal.datastore import preview
 from portal.datastore.encodings import encode
 from portal.datastore.models import DataTable, State
 from portal.datastore.services import schedule_ingestion
-from portal.datastore.tests.tables import read, ready_resource
+from portal.datastore.tests.tables import read, ready_resource, xlsx
 from portal.lib import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_clients")]
@@ -194,6 +194,38 @@ def test_the_preview_pages_through_the_rows(resource: Resource,
     assert "Rows 5–6 of 6" in second
     assert cells(beyond) == cells(second)  # past the end: the last page
     assert cells(nonsense) == cells(first)
+
+
+def test_each_sheet_of_a_spreadsheet_has_its_own_preview_chart_and_map(
+        dataset: Dataset, editor: User) -> None:
+    book = ready_resource(dataset, user=editor, filename="bao-cao.xlsx", name="Báo cáo",
+                          content=xlsx(("Dân số", [["Tên xã", "Dân số"], ["Hoa Lư", 12345]]),
+                                       ("Diện tích", [["Tên xã", "Diện tích (km²)"],
+                                                      ["Hoa Lư", 12.5], ["Gia Viễn", 20.25]])))
+    first = Client().get(page_of(book)).content.decode()
+    assert re.search(r'aria-current="page">Dân số</a>', first)
+    assert "Diện tích (km²)" not in first
+    second = Client().get(page_of(book), {"sheet": "Diện tích"}).content.decode()
+    assert re.search(r'aria-current="page">Diện tích</a>', second)
+    assert "Diện tích (km²)" in second
+    assert "Rows 1–2 of 2" in second
+    # the profile, the chart's and the map's API calls and the embeds ask for the same sheet
+    assert f"/api/v1/resources/{book.pk}/aggregate?sheet=Di%E1%BB%87n+t%C3%ADch" in second
+    assert f"/embed/resource/{book.pk}/table?sheet=Di%E1%BB%87n+t%C3%ADch" in second
+    sorted_rows = Client().get(page_of(book), {"sheet": "Diện tích", "sort": "-Diện tích (km²)"},
+                               headers=HX).content.decode()
+    assert sorted_rows.index("Gia Viễn") < sorted_rows.index("Hoa Lư")
+    embedded = Client().get(f"/embed/resource/{book.pk}/table", {"sheet": "Diện tích"})
+    assert "Diện tích (km²)" in embedded.content.decode()
+    # the data dictionary describes the first sheet: its editor is there only
+    staff = signed_in(editor)
+    assert "dictionary-editor" in staff.get(page_of(book)).content.decode()
+    assert "dictionary-editor" not in staff.get(page_of(book), {"sheet": "Diện tích"}
+                                                ).content.decode()
+    # a sheet that does not exist: the page shows the first, the fragment is not found
+    assert re.search(r'aria-current="page">Dân số</a>',
+                     Client().get(page_of(book), {"sheet": "Không có"}).content.decode())
+    assert Client().get(page_of(book), {"sheet": "Không có"}, headers=HX).status_code == 404
 
 
 def test_the_preview_filters_by_a_column_and_searches_the_text(resource: Resource) -> None:

@@ -15,6 +15,7 @@ from portal.datastore import selectors
 from portal.datastore.engine import QueryTimeout
 from portal.datastore.sql import SqlRefused, execute
 from portal.datastore.tests.conftest import Ingest
+from portal.datastore.tests.tables import xlsx
 from portal.lib.errors import NotFound
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,7 @@ def test_unknown_and_hidden_tables_are_not_found(ingest: Ingest, editor: User,
 
 
 def test_tables_of_other_sheets_by_name(ingest: Ingest) -> None:
-    from portal.datastore.tests.test_ingest import _xlsx
-
-    content = _xlsx(("Một", [["a"], [1]]), ("Hai", [["b"], [2], [3]]))
+    content = xlsx(("Một", [["a"], [1]]), ("Hai", [["b"], [2], [3]]))
     resource, state = ingest(content, "hai-trang.xlsx")
     assert state.current is not None
     assert run_sql(f'SELECT sum(b) FROM "{resource.pk}/Hai"') == [(5,)]
