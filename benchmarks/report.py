@@ -112,7 +112,8 @@ def _runs(document: dict[str, Any]) -> list[str]:
             f"cores ({machine['cpu']}), {machine['ram']} RAM, {machine['os']}; load average "
             f"{entry['load_before']} before, {entry['load_after']} after; runs per query: "
             f"{runs.get(PAGE, 0)} (after one warm-up), export {runs.get(EXPORT, 0)}, "
-            f"file → queryable {runs.get(INGEST, 0)}, loading {runs.get(COPY_ONLY, 0)}.")
+            f"file → queryable {runs.get(INGEST, 0)}"
+            + (f", loading {runs[COPY_ONLY]}." if runs.get(COPY_ONLY) else "."))
         versions = ", ".join(f"{name} {value}" for name, value in entry["versions"].items())
         if versions:
             lines.append(f"  Versions: {versions}.")
