@@ -237,9 +237,8 @@ def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
 
 def render_preview(request: HttpRequest, resource: Resource, sheet: Table,
                    table: DataTable | None) -> HttpResponse:
-    response = render(request, "datastore/_preview.html", {
-        "resource": resource, "preview": preview.show(sheet, request.GET, sheet_titles(table,
-                                                                                    sheet))})
+    shown = preview.show(sheet, request.GET, sheet_titles(table, sheet))
+    response = render(request, "datastore/_preview.html", {"resource": resource, "preview": shown})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
