@@ -77,9 +77,10 @@ SETTINGS: list[Setting] = [
             "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
     Setting("DATASTORE_THREADS", parse_int, "2",
             "Threads DuckDB uses for one query or ingestion."),
-    Setting("DATASTORE_EXACT_TOTAL_LIMIT", parse_int, "5000000",
-            "Tables with more rows than this give an estimated total for filtered queries "
-            "(flagged `total_is_estimate`); smaller ones are counted exactly."),
+    Setting("DATASTORE_EXACT_TOTAL_SECONDS", parse_int, "2",
+            "Seconds a filtered query's total may take to be counted exactly; a count that "
+            "takes longer is stopped and the total estimated from a sample instead (flagged "
+            "`total_is_estimate`). 0: always estimate filtered totals."),
     Setting("DATASTORE_MAX_UNPACKED_SIZE", parse_size, "1GiB",
             "Largest size a zipped spreadsheet (XLSX, ODS) may unpack to; larger ones are "
             "refused as a possible zip bomb."),

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from portal.datastore import storage
-from portal.datastore.engine import Connection, quote, run, sandbox
+from portal.datastore.engine import Connection, QueryTimeout, quote, run, sandbox
 from portal.datastore.inference import TYPE_CHOICES
 from portal.lib.errors import ApplicationError
 
@@ -177,15 +177,22 @@ def _total(con: Connection, table: Table, query: RecordsQuery, where: list[str],
         columns = ", ".join(quote(name) for name in (query.fields or []))
         inner = f"SELECT DISTINCT {columns or '*'} FROM t{_clause(where)}"
         return _count(con, f"SELECT count(*) FROM ({inner})", params), False
-    if table.rows > settings.DATASTORE_EXACT_TOTAL_LIMIT:
-        sample = f"(SELECT * FROM t USING SAMPLE {ESTIMATE_SAMPLE_PERCENT} PERCENT (system))"
-        found = _count(con, f"SELECT count(*) FROM {sample} AS t{_clause(where)}", params)
-        return found * 100 // ESTIMATE_SAMPLE_PERCENT, True
-    return _count(con, f"SELECT count(*) FROM t{_clause(where)}", params), False
+    # Exact when it is affordable (DuckDB counts millions of rows in milliseconds); estimated
+    # from a sample when counting would hold the page up (a huge table, a slow filter).
+    budget = min(settings.DATASTORE_EXACT_TOTAL_SECONDS, settings.DATASTORE_QUERY_TIMEOUT)
+    if budget > 0:
+        try:
+            return _count(con, f"SELECT count(*) FROM t{_clause(where)}", params,
+                          timeout=budget), False
+        except QueryTimeout:
+            pass
+    sample = f"(SELECT * FROM t USING SAMPLE {ESTIMATE_SAMPLE_PERCENT} PERCENT (system))"
+    found = _count(con, f"SELECT count(*) FROM {sample} AS t{_clause(where)}", params)
+    return found * 100 // ESTIMATE_SAMPLE_PERCENT, True
 
 
-def _count(con: Connection, sql: str, params: list[Any]) -> int:
-    found = run(con, sql, params).fetchone()
+def _count(con: Connection, sql: str, params: list[Any], timeout: float | None = None) -> int:
+    found = run(con, sql, params, timeout=timeout).fetchone()
     return int(found[0]) if found else 0
 
 

@@ -141,9 +141,10 @@ def test_offset_and_limit_zero(api: Api, communes: Resource) -> None:
     assert (body["records"], body["total"], body["next"]) == ([], 6, None)
 
 
-def test_totals_are_estimated_above_the_setting(api: Api, communes: Resource,
-                                                settings: LazySettings) -> None:
-    settings.DATASTORE_EXACT_TOTAL_LIMIT = 3
+def test_totals_are_estimated_when_the_setting_allows_no_time_to_count(
+        api: Api, communes: Resource, settings: LazySettings) -> None:
+    assert get(api, communes, dan_so="gt.0")["total_is_estimate"] is False
+    settings.DATASTORE_EXACT_TOTAL_SECONDS = 0
     filtered = get(api, communes, dan_so="gt.0")
     assert filtered["total_is_estimate"] is True
     assert isinstance(filtered["total"], int)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from django.test import override_settings
 
-from portal.datastore.engine import sandbox
+from portal.datastore import query
+from portal.datastore.engine import Connection, QueryTimeout, sandbox
 from portal.datastore.query import (
     Filter,
     Metric,
@@ -99,11 +101,28 @@ def test_a_cursor_from_another_sort_or_forged_is_refused(table: Table) -> None:
         records(table, RecordsQuery(limit=1, cursor="bm90IGEgY3Vyc29y"))
 
 
-def test_total_above_the_setting_is_estimated_and_flagged(table: Table) -> None:
-    with override_settings(DATASTORE_EXACT_TOTAL_LIMIT=2):
-        page = records(table, RecordsQuery(filters=[Filter("Huyện", "eq", "Kim Sơn")]))
+def test_totals_are_exact_unless_counting_takes_too_long(
+        table: Table, monkeypatch: pytest.MonkeyPatch) -> None:
+    kim_son = RecordsQuery(filters=[Filter("Huyện", "eq", "Kim Sơn")])
+    page = records(table, kim_son)
+    assert (page.total, page.total_is_estimate) == (2, False)
+    with override_settings(DATASTORE_EXACT_TOTAL_SECONDS=0):  # always estimate
+        page = records(table, kim_son)
     assert page.total_is_estimate is True
     assert page.total is not None
+    # An exact count stopped by its time limit gives way to the estimate from a sample.
+    counted: list[float | None] = []
+
+    def slow(con: Connection, sql: str, params: list[Any], timeout: float | None = None) -> int:
+        counted.append(timeout)
+        if "SAMPLE" not in sql:
+            raise QueryTimeout("stopped")
+        return 0
+
+    monkeypatch.setattr(query, "_count", slow)
+    page = records(table, kim_son)
+    assert (page.total, page.total_is_estimate) == (0, True)
+    assert counted == [2, None]  # the budget of DATASTORE_EXACT_TOTAL_SECONDS, then no budget
 
 
 @pytest.mark.parametrize("query", [

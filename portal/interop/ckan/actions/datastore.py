@@ -79,8 +79,8 @@ def datastore_search(context: Context, data: Mapping[str, Any]) -> dict[str, Any
     :param distinct: only distinct rows (default: false)
     :param plain: accepted (the words are always read plainly)
     :param language: accepted and ignored (no stemming)
-    :param total_estimation_threshold: accepted and ignored (the portal estimates totals of
-        filtered searches over tables of more than DATASTORE_EXACT_TOTAL_LIMIT rows)
+    :param total_estimation_threshold: accepted and ignored (the portal estimates the total of
+        a filtered search only when counting exactly would exceed DATASTORE_EXACT_TOTAL_SECONDS)
     """
     params, request = read_search(data)
     table = find_table(context, request.resource_id)[1]
