@@ -31,21 +31,30 @@ class InFlight:
     Closing the browser does not stop a request the server is still answering (an htmx swap, a
     chart's API call); if the test's database is flushed under it, the flush fails and the
     request fails on a database it may no longer use. The page fixture waits for the count to
-    reach zero before the database is torn down.
+    reach zero before the database is torn down. Requests made in the test's own thread (the
+    test client, here or in other tests of the same worker) are not the live server's and are
+    not counted: a streamed response a test never reads never finishes.
     """
 
     def __init__(self) -> None:
         self.count = 0
         self.idle = threading.Condition()
+        self.test_thread: int | None = None
+
+    def start(self) -> None:
+        with self.idle:
+            self.count, self.test_thread = 0, threading.get_ident()
 
     def started(self, **_: object) -> None:
-        with self.idle:
-            self.count += 1
+        if threading.get_ident() != self.test_thread:
+            with self.idle:
+                self.count += 1
 
     def finished(self, **_: object) -> None:
-        with self.idle:
-            self.count = max(0, self.count - 1)
-            self.idle.notify_all()
+        if threading.get_ident() != self.test_thread:
+            with self.idle:
+                self.count = max(0, self.count - 1)
+                self.idle.notify_all()
 
     def wait(self, timeout: float = 30) -> None:
         with self.idle:
@@ -72,6 +81,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    IN_FLIGHT.start()
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
