@@ -93,6 +93,15 @@ class StatePanel:
 
 
 @dataclass
+class VersionLink:
+    """One version of the sheet shown, as the versions list offers it for download."""
+
+    version: TableVersion
+    rows: int
+    url: str
+
+
+@dataclass
 class SheetLink:
     name: str
     url: str
@@ -110,7 +119,7 @@ class DataSection:
     preview: preview.Shown | None = None
     chart: charts.Chart | None = None
     map: geo.MapColumns | None = None
-    versions: list[TableVersion] = field(default_factory=list)
+    versions: list[VersionLink] = field(default_factory=list)
     dictionary_forms: list[ColumnForm] = field(default_factory=list)
     embeddable: bool = False
     urls: dict[str, str] = field(default_factory=dict)
@@ -142,12 +151,25 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     section.chart = charts.chart(sheet.fields, request.GET, titles)
     section.map = geo.map_columns(sheet.fields)
     section.map_settings = map_settings()
-    section.versions = list(table.versions.all())
+    section.versions = _versions(resource, table, sheet)
     section.embeddable = can(AnonymousUser(), Action.VIEW_DATASET, dataset)
     if may_edit and sheet.first:
         section.dictionary_forms = column_forms(sheet.fields, table.dictionary)
     section.urls = _urls(request, dataset, resource, sheet.sheet_param)
     return section
+
+
+def _versions(resource: Resource, table: DataTable, sheet: Table) -> list[VersionLink]:
+    """Every version that has the sheet shown (the first sheet, or one of that name)."""
+    links = []
+    for version in table.versions.all():
+        found = next((described for index, described in enumerate(version.sheets)
+                      if (index == 0 if sheet.first else described["name"] == sheet.name)), None)
+        if found is not None:
+            url = api_path(resource.pk, f"versions/{version.number}.parquet")
+            links.append(VersionLink(version, int(found["rows"]),
+                                     with_sheet(url, sheet.sheet_param)))
+    return links
 
 
 def map_settings() -> dict[str, Any]:

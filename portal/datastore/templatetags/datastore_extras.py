@@ -65,12 +65,6 @@ def get_sample(samples: dict[str, list[str]], code: str) -> list[str]:
     return samples.get(code, [])
 
 
-@register.simple_tag
-def version_url(resource: Any, version: Any) -> str:
-    """The Parquet file of one version, from the data API."""
-    from portal.datastore.views import api_path
-
-    return api_path(resource.pk, f"versions/{version.number}.parquet")
 
 
 @register.filter

@@ -212,6 +212,8 @@ def test_each_sheet_of_a_spreadsheet_has_its_own_preview_chart_and_map(
     # the profile, the chart's and the map's API calls and the embeds ask for the same sheet
     assert f"/api/v1/resources/{book.pk}/aggregate?sheet=Di%E1%BB%87n+t%C3%ADch" in second
     assert f"/embed/resource/{book.pk}/table?sheet=Di%E1%BB%87n+t%C3%ADch" in second
+    assert f"/resources/{book.pk}/versions/1.parquet?sheet=Di%E1%BB%87n+t%C3%ADch" in second
+    assert re.search(r"·\s*2 rows", second)
     sorted_rows = Client().get(page_of(book), {"sheet": "Diện tích", "sort": "-Diện tích (km²)"},
                                headers=HX).content.decode()
     assert sorted_rows.index("Gia Viễn") < sorted_rows.index("Hoa Lư")
