@@ -53,10 +53,8 @@ def _add_existing(request: HttpRequest, form: ExistingMemberForm, agency: Agency
                                      "below instead."))
         return False
     try:
-        services.user_set_role(actor=user, user=account, role=form.cleaned_data["role"],
-                               agency=agency)
-        if not account.is_active:
-            services.user_set_active(actor=user, user=account, active=True)
+        services.member_add(actor=user, user=account, agency=agency,
+                            role=form.cleaned_data["role"])
     except PermissionDenied:
         form.add_error("username", _("This account belongs to another agency, or is a system "
                                      "administrator's or a supervisor's: ask the operating "

@@ -193,6 +193,16 @@ def user_set_role(*, actor: Actor | None, user: User, role: str,
     return user
 
 
+@transaction.atomic
+def member_add(*, actor: Actor | None, user: User, agency: Agency, role: str) -> User:
+    """Make an account a member of `agency` with `role`, reactivated if it was deactivated
+    (removing a member deactivates the account: adding it again brings it back)."""
+    user_set_role(actor=actor, user=user, role=role, agency=agency)
+    if not user.is_active:
+        user_set_active(actor=actor, user=user, active=True)
+    return user
+
+
 def _validate_token(user: User, name: str, expires_days: int | None) -> None:
     errors: dict[str, list[str]] = {}
     if not name or len(name) > 100:

@@ -78,6 +78,11 @@ def test_member_delete_deactivates_the_account(client: Client, agency_admin: Use
                  username="member").status == 200
     member.refresh_from_db()
     assert not member.is_active
+    # added again (as the members page would): the account is active again
+    assert write(client, "organization_member_create", token, id=agency.slug,
+                 username="member", role="editor").status == 200
+    member.refresh_from_db()
+    assert (member.is_active, member.role) == (True, Role.EDITOR)
 
 
 def test_member_list_for_admins_and_supervisors(client: Client, agency_admin: User,

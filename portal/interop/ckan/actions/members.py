@@ -51,7 +51,8 @@ def _member(user: User, agency: Agency) -> dict[str, Any]:
 
 
 def organization_member_create(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Make an account a member of an agency with a role (its one agency and role).
+    """Make an account a member of an agency with a role (its one agency and role); an
+    account removed earlier (deactivated) is active again.
 
     :param id: the agency's name or id
     :param username: the account's username
@@ -66,7 +67,7 @@ def organization_member_create(context: Context, data: Mapping[str, Any]) -> dic
     agency = _agency(params)
     user = _user(username)
     with service_refusals():
-        services.user_set_role(actor=context.user, user=user, role=role, agency=agency)
+        services.member_add(actor=context.user, user=user, agency=agency, role=role)
     return _member(user, agency)
 
 
