@@ -86,6 +86,11 @@ def editor(agency: Agency) -> User:
 
 
 @pytest.fixture
+def member(agency: Agency) -> User:
+    return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
+
+
+@pytest.fixture
 def outsider(other_agency: Agency) -> User:
     return factories.make_user(role=Role.EDITOR, agency=other_agency, username="outsider")
 

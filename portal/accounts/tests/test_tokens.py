@@ -10,17 +10,12 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from portal.accounts import services
-from portal.accounts.models import ApiToken, Role, User
+from portal.accounts.models import ApiToken, User
 from portal.accounts.tokens import TokenRefused, hash_secret, user_from_request
 from portal.agencies.models import Agency
 from portal.catalog.models import Dataset
 from portal.lib import factories
 from portal.lib.errors import ApplicationError, PermissionDenied
-
-
-@pytest.fixture
-def member(agency: Agency) -> User:
-    return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from portal.accounts import services
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Dataset
 from portal.lib import factories
@@ -70,11 +70,6 @@ def as_outsider(outsider: User) -> Api:
 @pytest.fixture
 def as_supervisor(supervisor: User) -> Api:
     return Api(Client(), token_for(supervisor))
-
-
-@pytest.fixture
-def member(agency: Agency) -> User:
-    return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
 
 
 @pytest.fixture

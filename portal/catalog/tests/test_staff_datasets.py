@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.agencies.models import Agency, Sector
 from portal.catalog import selectors
 from portal.catalog.models import Dataset, DatasetChange, Licence, Status
@@ -56,11 +56,6 @@ def edit_data(dataset: Dataset, **changes: Any) -> dict[str, Any]:
 def signed_in(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def member(agency: Agency) -> User:
-    return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
 
 
 def test_staff_pages_send_anonymous_visitors_to_login(client: Client, agency: Agency,

@@ -101,11 +101,6 @@ def catalogue(agency: Agency, other_agency: Agency, editor: User, outsider: User
 
 
 @pytest.fixture
-def member(agency: Agency) -> User:
-    return factories.make_user(role=Role.MEMBER, agency=agency, username="member")
-
-
-@pytest.fixture
 def other_member(other_agency: Agency) -> User:
     return factories.make_user(role=Role.MEMBER, agency=other_agency, username="other_member")
 
