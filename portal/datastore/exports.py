@@ -271,7 +271,7 @@ def _xlsx_value(sheet: Any, value: Any, zone: ZoneInfo) -> Any:
 
 def _geojson(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
     geometry, needed = _geometry(table)
-    chosen = [table.field(name) for name in query.fields] if query.fields else table.fields
+    chosen = table.chosen(query.fields)
     properties = [described for described in chosen if described["name"] not in needed
                   or described["type"] != "geojson"]
     names = [described["name"] for described in chosen]

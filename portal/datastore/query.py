@@ -94,6 +94,10 @@ class Table:
         """The `sheet` parameter that asks for this sheet ("" for the first, the default)."""
         return "" if self.first else self.name
 
+    def chosen(self, names: list[str] | None) -> list[dict[str, Any]]:
+        """The fields named (each checked), or every field when none is named."""
+        return [self.field(name) for name in names] if names else self.fields
+
     def field(self, name: str) -> dict[str, Any]:
         for described in self.schema["fields"]:
             if described["name"] == name:
@@ -112,7 +116,7 @@ def table_of(sheet: dict[str, Any], index: int = 0) -> Table:
 
 def records(table: Table, query: RecordsQuery) -> Page:
     limit = _limit(query.limit)
-    chosen = [table.field(name) for name in query.fields] if query.fields else table.fields
+    chosen = table.chosen(query.fields)
     where, params = _where(table, query.filters, query.q)
     order = _order(table, query.sort, distinct=query.distinct, chosen=chosen)
     page_where, page_params = where, params
@@ -143,7 +147,7 @@ def export_select(table: Table, query: RecordsQuery,
     rows. Without a sort the rows keep the table's order, which DuckDB preserves without a sort
     (a whole table is not sorted by `_id` just to come out as it is stored).
     """
-    chosen = [table.field(name) for name in query.fields] if query.fields else table.fields
+    chosen = table.chosen(query.fields)
     where, params = _where(table, query.filters, query.q)
     columns = ", ".join(quote(described["name"]) for described in chosen)
     sql = f"SELECT {'DISTINCT ' if query.distinct else ''}{columns} FROM t{_clause(where)}"

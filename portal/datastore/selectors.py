@@ -33,10 +33,18 @@ def queryable(user: Actor, resource_id: str, sheet: str = "",
     """The table of a visible resource (a sheet of it, an earlier version), ready to query."""
     resource, table = data_table(user, resource_id)
     chosen = _version(table, version)
-    for index, described in enumerate(chosen.sheets):
-        if (sheet and described["name"] == sheet) or (not sheet and index == 0):
-            return resource, table_of(described, index)
-    raise NotFound(_("The table has no sheet named “%(name)s”.") % {"name": sheet})
+    index = sheet_index(chosen, sheet)
+    if index is None:
+        raise NotFound(_("The table has no sheet named “%(name)s”.") % {"name": sheet})
+    return resource, table_of(chosen.sheets[index], index)
+
+
+def sheet_index(version: TableVersion, name: str) -> int | None:
+    """Where the sheet called `name` is among the version's sheets ("": the first), if any."""
+    for index, described in enumerate(version.sheets):
+        if described["name"] == name if name else index == 0:
+            return index
+    return None
 
 
 def _version(table: DataTable | None, number: int | None) -> TableVersion:

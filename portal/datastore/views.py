@@ -135,8 +135,7 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     if version is None and not (may_edit and services.table_kind(resource) is not None):
         return None
     sheets = version.sheets if version is not None else []
-    asked = sheet_asked(request)
-    index = next((i for i, described in enumerate(sheets) if described["name"] == asked), 0)
+    index = (selectors.sheet_index(version, sheet_asked(request)) or 0) if version else 0
     sheet = table_of(sheets[index], index) if sheets else None
     section = DataSection(resource, table, version, sheet,
                           state_panel(dataset, resource, table) if may_edit else None)
@@ -163,11 +162,10 @@ def _versions(resource: Resource, table: DataTable, sheet: Table) -> list[Versio
     """Every version that has the sheet shown (the first sheet, or one of that name)."""
     links = []
     for version in table.versions.all():
-        found = next((described for index, described in enumerate(version.sheets)
-                      if (index == 0 if sheet.first else described["name"] == sheet.name)), None)
-        if found is not None:
+        index = selectors.sheet_index(version, sheet.sheet_param)
+        if index is not None:
             url = api_path(resource.pk, f"versions/{version.number}.parquet")
-            links.append(VersionLink(version, int(found["rows"]),
+            links.append(VersionLink(version, int(version.sheets[index]["rows"]),
                                      with_sheet(url, sheet.sheet_param)))
     return links
 

@@ -67,7 +67,7 @@ def _query(context: Context, resource_id: str, data: dict[str, Any]
         query.limit = WHOLE_TABLE
     elif request.limit == 0:  # CKAN: the header only. _id is never empty, so no row matches.
         query.limit, query.filters = WHOLE_TABLE, [*query.filters, Filter("_id", "is_null", "1")]
-    chosen = [table.field(name) for name in query.fields] if query.fields else table.fields
+    chosen = table.chosen(query.fields)
     return chosen, table, query
 
 
