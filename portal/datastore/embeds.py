@@ -46,10 +46,10 @@ def embeddable(view: View) -> View:
 def _public(request: HttpRequest, resource_id: str) -> tuple[Resource, Table, DataTable | None]:
     anonymous = AnonymousUser()
     try:
-        resource, sheet = selectors.queryable(anonymous, resource_id, sheet_asked(request))
+        resource, table, sheet = selectors.queryable_sheet(anonymous, resource_id,
+                                                           sheet_asked(request))
     except NotFound:
         raise Http404(_("Only public data can be embedded.")) from None
-    _resource, table = selectors.data_table(anonymous, resource_id)
     return resource, sheet, table
 
 

@@ -31,12 +31,21 @@ def data_table(user: Actor, resource_id: str) -> tuple[Resource, DataTable | Non
 def queryable(user: Actor, resource_id: str, sheet: str = "",
               version: int | None = None) -> tuple[Resource, Table]:
     """The table of a visible resource (a sheet of it, an earlier version), ready to query."""
+    resource, _data_table, table = queryable_sheet(user, resource_id, sheet, version)
+    return resource, table
+
+
+def queryable_sheet(user: Actor, resource_id: str, sheet: str = "", version: int | None = None,
+                    ) -> tuple[Resource, DataTable, Table]:
+    """`queryable`, with the resource's DataTable (its data dictionary) from the same lookup."""
     resource, table = data_table(user, resource_id)
+    if table is None:
+        raise NotFound(_("This resource is not a table the portal can query."))
     chosen = _version(table, version)
     index = sheet_index(chosen, sheet)
     if index is None:
         raise NotFound(_("The table has no sheet named “%(name)s”.") % {"name": sheet})
-    return resource, table_of(chosen.sheets[index], index)
+    return resource, table, table_of(chosen.sheets[index], index)
 
 
 def sheet_index(version: TableVersion, name: str) -> int | None:
@@ -47,9 +56,7 @@ def sheet_index(version: TableVersion, name: str) -> int | None:
     return None
 
 
-def _version(table: DataTable | None, number: int | None) -> TableVersion:
-    if table is None:
-        raise NotFound(_("This resource is not a table the portal can query."))
+def _version(table: DataTable, number: int | None) -> TableVersion:
     if number is None:
         if table.current is None:
             raise NotFound(_("The table is not ready yet: it is being read, or reading failed. "

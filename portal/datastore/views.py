@@ -247,11 +247,10 @@ def _visible(request: HttpRequest, name: str, resource_id: str) -> tuple[Dataset
 def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
     """The preview table alone (htmx), for the resource page and the embedded table."""
     try:
-        _resource, sheet = selectors.queryable(request.user, str(resource.pk),
-                                               sheet_asked(request))
+        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
+                                                            sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
-    _found, table = selectors.data_table(request.user, str(resource.pk))
     return render_preview(request, resource, sheet, table)
 
 
@@ -282,11 +281,10 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 def profile_panel(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     try:
-        _resource, sheet = selectors.queryable(request.user, str(resource.pk),
-                                               sheet_asked(request))
+        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
+                                                            sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
-    _found, table = selectors.data_table(request.user, str(resource.pk))
     context: dict[str, Any] = {"dataset": dataset, "resource": resource,
                                "titles": sheet_titles(table, sheet)}
     try:
