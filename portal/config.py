@@ -3,6 +3,7 @@
 `docs/configuration.md` documents each of them; a test fails when one is missing there.
 """
 
+from portal.audit.keys import parse_audit_key, parse_checkpoint_minutes
 from portal.datastore.geo import parse_tile_url
 from portal.lib.addresses import parse_allowed_hosts
 from portal.lib.env import (
@@ -31,7 +32,8 @@ SETTINGS: list[Setting] = [
             "Metadata database: `sqlite:///path` or `postgres://user:pass@host:5432/name`. "
             "Default: the SQLite file `VAR_DIR/portal.sqlite3`.", secret=True),
     Setting("VAR_DIR", parse_str, "var",
-            "Folder for the SQLite database, uploaded files, the job queue and the secret key."),
+            "Folder for the SQLite database, uploaded files, the job queue, the secret and audit "
+            "keys and the audit checkpoints."),
     Setting("ALLOWED_HOSTS", parse_list, "localhost,127.0.0.1,[::1]",
             "Comma-separated host names the portal answers to."),
     Setting("SITE_URL", parse_url, "",
@@ -43,6 +45,18 @@ SETTINGS: list[Setting] = [
     Setting("TRUSTED_PROXY", parse_bool, "false",
             "The portal runs behind a proxy that appends the client's address to "
             "X-Forwarded-For: the audit trail records that address instead of the proxy's."),
+    Setting("AUDIT_KEY", parse_audit_key, "",
+            "Key of the audit trail's MACs (at least 32 characters, e.g. `openssl rand -hex "
+            "32`). If unset, one is generated on first run and kept in `VAR_DIR/audit_key`. "
+            "Keep it out of the database and its backups (see `docs/security.md`).",
+            secret=True),
+    Setting("AUDIT_CHECKPOINT_FILE", parse_str, "",
+            "Append-only file of the audit trail's checkpoints. Default: "
+            "`VAR_DIR/audit/checkpoints.log`."),
+    Setting("AUDIT_CHECKPOINT_MINUTES", parse_checkpoint_minutes, "5",
+            "Minutes between the job worker's checkpoints of the audit trail (0 to 60; a "
+            "divisor of 60 spaces them evenly). 0: none (run `portal audit checkpoint` from "
+            "cron instead). Entries newer than the last checkpoint can be deleted unnoticed."),
     Setting("PROVINCE_CODE", parse_int, "37",
             "Code of the province the portal serves, as in the `vietnam-provinces` package "
             "(37 = Ninh Bình)."),

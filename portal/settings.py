@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.config import SETTINGS
 from portal.datastore.geo import tile_origin
 from portal.lib.env import read_all
-from portal.lib.secret import load_or_create_secret_key
+from portal.lib.secret import load_or_create_audit_key, load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = read_all(SETTINGS)
@@ -18,6 +18,9 @@ ENV = read_all(SETTINGS)
 VAR_DIR = (BASE_DIR / ENV["VAR_DIR"]).resolve()
 DEBUG = ENV["DEBUG"]
 SECRET_KEY = ENV["SECRET_KEY"] or load_or_create_secret_key(VAR_DIR)
+AUDIT_KEY = ENV["AUDIT_KEY"] or load_or_create_audit_key(VAR_DIR)
+AUDIT_CHECKPOINT_FILE = ENV["AUDIT_CHECKPOINT_FILE"] or str(VAR_DIR / "audit" / "checkpoints.log")
+AUDIT_CHECKPOINT_MINUTES = ENV["AUDIT_CHECKPOINT_MINUTES"]
 ALLOWED_HOSTS = ENV["ALLOWED_HOSTS"]
 SITE_URL = ENV["SITE_URL"]
 PROVINCE_CODE = ENV["PROVINCE_CODE"]

@@ -1,14 +1,19 @@
 """The audit trail: an append-only log where each entry carries the hash of the one before it.
 
-An entry's hash is SHA-256 over a canonical JSON of its content and the previous entry's hash,
-so changing, deleting or inserting an entry breaks the chain (`portal audit verify`). The user
-foreign key is left out of the hash: deleting an account sets it to null, while the username
-snapshot, which is hashed, keeps who it was.
+An entry's hash is a MAC over a canonical JSON of its content and the previous entry's hash,
+so changing, deleting or inserting an entry breaks the chain (`portal audit verify`). The MAC
+is HMAC-SHA256 with the audit key (`portal.audit.keys`), which is not in the database: without
+the key nobody can recompute the chain after a change. Entries written before keyed MACs keep
+their bare SHA-256 (`Scheme.SHA256`); they stay verifiable, and the first keyed entry's MAC,
+which covers its `previous_hash`, seals every one of them as they were when it was written.
+The user foreign key is left out of the hash: deleting an account sets it to null, while the
+username snapshot, which is hashed, keeps who it was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -34,6 +39,11 @@ class ActorKind(models.TextChoices):
     JOB = "job", _("Job")
 
 
+class Scheme(models.TextChoices):
+    SHA256 = "sha256", _("SHA-256 without a key (entries written before keyed MACs)")
+    HMAC_SHA256 = "hmac-sha256", _("HMAC-SHA256 with the audit key")
+
+
 class AppendOnlyError(Exception):
     """An existing audit entry may be neither changed nor deleted."""
 
@@ -55,6 +65,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64)
+    scheme = models.CharField(_("hash scheme"), max_length=12, choices=Scheme.choices)
+    key_id = models.CharField(_("key id"), max_length=16, blank=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
@@ -81,8 +93,12 @@ class AuditEntry(models.Model):
         return [(name, self.before.get(name), self.after.get(name)) for name in names]
 
     def content(self) -> dict[str, Any]:
-        """What the hash covers (all but the hash itself and the user foreign key)."""
-        return {
+        """What the hash covers (all but the hash itself and the user foreign key).
+
+        A keyed entry's content names its scheme and key, so that neither can be swapped; an
+        unkeyed one's is exactly what it was when it was hashed.
+        """
+        content = {
             "sequence": self.sequence, "created": self.created.isoformat(),
             "actor_username": self.actor_username, "actor_kind": self.actor_kind,
             "address": self.address or "", "door": self.door, "action": self.action,
@@ -90,9 +106,16 @@ class AuditEntry(models.Model):
             "target_label": self.target_label, "before": self.before, "after": self.after,
             "previous_hash": self.previous_hash,
         }
+        if self.scheme != Scheme.SHA256:
+            content |= {"scheme": self.scheme, "key_id": self.key_id}
+        return content
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.content()).encode()).hexdigest()
+    def compute_hash(self, key: bytes) -> str:
+        """The hash under this entry's scheme; `key` (the entries' key) is used if it has one."""
+        message = canonical_json(self.content()).encode()
+        if self.scheme == Scheme.SHA256:
+            return hashlib.sha256(message).hexdigest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def canonical_json(value: Any) -> str:

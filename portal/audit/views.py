@@ -24,7 +24,7 @@ from portal.audit.selectors import AuditFilter
 PAGE_SIZE = 50
 CSV_COLUMNS = ["sequence", "created", "actor_username", "actor_kind", "address", "door",
                "action", "target_type", "target_id", "target_label", "before", "after",
-               "previous_hash", "hash"]
+               "previous_hash", "scheme", "key_id", "hash"]
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
@@ -68,7 +68,8 @@ def _cell(value: Any) -> str:
 
 
 def _csv_values(entry: AuditEntry) -> list[str]:
-    values = entry.content() | {"hash": entry.hash}
+    values = entry.content() | {"scheme": entry.scheme, "key_id": entry.key_id,
+                                "hash": entry.hash}
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 

@@ -120,6 +120,7 @@ def test_the_csv_export_follows_the_filters(client: Client, supervisor: User,
     assert rows[2]["actor_username"] == "editor"
     assert rows[2]["before"] == '{"status": "draft"}'
     assert len(rows[0]["hash"]) == 64
+    assert rows[0]["scheme"] == "hmac-sha256"  # with the key id: what checks the hash
     assert [row["action"] for row in read_csv(client, actor="editor")] == ["dataset.publish"]
 
 
