@@ -22,7 +22,7 @@ from portal.api.auth import caller, writer
 from portal.api.errors import ApiError, error_response
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
-from portal.datastore import exports, params, query, selectors, services, storage
+from portal.datastore import exports, params, query, runs, selectors, services, storage
 from portal.datastore.encodings import ENCODING_CHOICES
 from portal.datastore.engine import QueryFailed, QueryTimeout
 from portal.datastore.errors import render
@@ -97,7 +97,7 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
     current = table.current if table is not None else None
     sheets = current.sheets if current is not None else []
     state = table.state if table is not None else (
-        "not_requested" if services.table_kind(resource) else "unsupported")
+        "not_requested" if runs.table_kind(resource) else "unsupported")
     return DatastoreOut(
         resource_id=resource.pk, state=state,
         progress=table.progress if table is not None else 0.0,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import Action, can
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource, ResourceKind
-from portal.datastore import charts, errors, geo, preview, selectors, services
+from portal.datastore import charts, errors, geo, preview, runs, selectors
 from portal.datastore.encodings import decode
 from portal.datastore.forms import ColumnForm, EncodingForm, column_forms
 from portal.datastore.models import DataTable, State, TableVersion
@@ -132,7 +132,7 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     _resource, table = selectors.data_table(request.user, str(resource.pk))
     may_edit = can(request.user, Action.EDIT_DATASET, dataset)
     version = table.current if table is not None else None
-    if version is None and not (may_edit and services.table_kind(resource) is not None):
+    if version is None and not (may_edit and runs.table_kind(resource) is not None):
         return None
     sheets = version.sheets if version is not None else []
     index = (selectors.sheet_index(version, sheet_asked(request)) or 0) if version else 0

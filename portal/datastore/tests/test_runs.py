@@ -1,0 +1,141 @@
+"""Ingestion cannot go back in time: a run that read an older file never replaces the table of a
+newer request, nor its state.
+
+The order is forced without sleeps: the resource links to a local server that sends the old file
+all but its last byte, then (while that run waits for the byte) lets the resource change and the
+newer run finish, and only then sends the last byte. The runs are real: the job runs on commit
+(Huey's immediate mode), the download is a real HTTP exchange, the database is real.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from django.conf import LazySettings
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from portal.accounts.models import User
+from portal.agencies.models import Agency
+from portal.catalog import services as catalog
+from portal.catalog.models import Resource, ResourceKind
+from portal.datastore.errors import render
+from portal.datastore.models import DataTable, State
+from portal.lib import factories
+from portal.lib.tests.conftest import LocalServer, send
+
+OLD = b"ma,ten_cu\n1,Hoa Lu\n2,Gia Vien\n"
+NEW = b"ma,ten_moi,dan_so\n1,Hoa Lu,12000\n"
+
+Newer = Callable[[], None]
+
+
+@pytest.fixture
+def files(settings: LazySettings) -> Iterator[LocalServer]:
+    """A local server the portal may download from (on the allow-list although on 127.0.0.1)."""
+    server = LocalServer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    settings.FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
+    server.routes["/new.csv"] = lambda handler: send(handler, NEW)
+    try:
+        yield server
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def old_file_then(newer: Newer, errors: list[BaseException], *,
+                  finish: bool = True) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A route that sends the old file but its last byte, runs `newer` (in the server's thread,
+    while the old run waits for that byte), then sends the byte (or hangs up)."""
+
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(OLD)))
+        handler.end_headers()
+        handler.wfile.write(OLD[:-1])
+        handler.wfile.flush()
+        try:
+            newer()
+        except BaseException as error:  # reported by the test, not lost in the server
+            errors.append(error)
+        finally:
+            connection.close()
+        if finish:
+            handler.wfile.write(OLD[-1:])
+
+    return route
+
+
+def link_to(url: str) -> catalog.ResourceFields:
+    return catalog.ResourceFields(name="Xã, phường", kind=ResourceKind.LINK, url=url,
+                                  format="CSV")
+
+
+def relink(editor: User, old_url: str, new_url: str) -> Newer:
+    """The agency points the resource at the new file: a newer request, run at once."""
+    def newer() -> None:
+        resource = Resource.objects.get(url=old_url)
+        catalog.resource_update(user=editor, resource=resource, data=link_to(new_url))
+    return newer
+
+
+def column_names(table: DataTable) -> list[str]:
+    assert table.current is not None, render(table.message)
+    return [field["name"] for field in table.current.sheets[0]["schema"]["fields"]]
+
+
+def stored_files(resource: Resource) -> list[str]:
+    found: list[str] = []
+    folders = [f"datastore/{resource.pk}"]
+    while folders:
+        folder = folders.pop()
+        if not default_storage.exists(folder):
+            continue
+        subfolders, names = default_storage.listdir(folder)
+        folders += [f"{folder}/{name}" for name in subfolders]
+        found += [f"{folder}/{name}" for name in names]
+    return sorted(found)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_of_the_old_file_that_finishes_last_changes_nothing(
+        files: LocalServer, agency: Agency, editor: User) -> None:
+    dataset = factories.make_dataset(agency=agency, user=editor)
+    old_url, new_url = files.url("/old.csv"), files.url("/new.csv")
+    errors: list[BaseException] = []
+    files.routes["/old.csv"] = old_file_then(relink(editor, old_url, new_url), errors)
+
+    resource = catalog.resource_create(user=editor, dataset=dataset, data=link_to(old_url))
+
+    assert errors == []
+    table = DataTable.objects.select_related("current").get(resource=resource)
+    assert table.state == State.READY, render(table.message)
+    assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
+    assert [version.number for version in table.versions.all()] == [1]
+    # The dropped run stored nothing: only the current version's files are there.
+    assert table.current is not None
+    assert stored_files(resource) == [sheet["file"] for sheet in table.current.sheets]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_superseded_run_that_fails_leaves_the_newer_state(
+        files: LocalServer, agency: Agency, editor: User) -> None:
+    dataset = factories.make_dataset(agency=agency, user=editor)
+    old_url, new_url = files.url("/old.csv"), files.url("/new.csv")
+    errors: list[BaseException] = []
+    files.routes["/old.csv"] = old_file_then(relink(editor, old_url, new_url), errors,
+                                             finish=False)
+
+    resource = catalog.resource_create(user=editor, dataset=dataset, data=link_to(old_url))
+
+    assert errors == []
+    table = DataTable.objects.select_related("current").get(resource=resource)
+    assert (table.state, render(table.message)) == (State.READY, "")
+    assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
