@@ -65,12 +65,12 @@ def _run(run: Run) -> None:
         try:
             _ingest_into_version(run, table, folder, heartbeat)
         except NeedsEncoding as error:
-            _finish(run, State.NEEDS_ENCODING, error.stored(), error.candidates)
+            finish(run, State.NEEDS_ENCODING, error.stored(), error.candidates)
         except IngestError as error:
-            _finish(run, State.FAILED, error.stored())
+            finish(run, State.FAILED, error.stored())
         except Exception:
             logger.exception("ingestion of resource %s failed", table.resource_id)
-            _finish(run, State.FAILED, {"id": gettext_noop(
+            finish(run, State.FAILED, {"id": gettext_noop(
                 "The portal could not read this file because of an internal error. The "
                 "operating unit has been told; try again later.")})
 
@@ -134,7 +134,7 @@ def _obtain(resource: Resource, work: Path) -> tuple[Path, str]:
     return work / f"download{suffix}", got.sha256
 
 
-def _finish(run: Run, state: str, message: dict[str, Any],
+def finish(run: Run, state: str, message: dict[str, Any],
             candidates: list[Any] | None = None) -> None:
     """Record how a run that made no version ended, unless a newer request has the table."""
     fields: dict[str, Any] = {"state": state, "message": message, "finished": timezone.now()}

@@ -124,7 +124,7 @@ class Heartbeat:
         now = time.monotonic()
         if now - self._progress >= PROGRESS_EVERY:
             self._progress = self._beat = now
-            update_if_latest(self.run, progress=round(fraction, 3), heartbeat=timezone.now())
+            self._send(progress=round(fraction, 3))
 
     def _loop(self) -> None:
         try:
@@ -135,9 +135,9 @@ class Heartbeat:
         finally:
             connections.close_all()  # this thread's own connections
 
-    def _send(self) -> None:
+    def _send(self, **fields: Any) -> None:
         try:
-            update_if_latest(self.run, heartbeat=timezone.now())
+            update_if_latest(self.run, heartbeat=timezone.now(), **fields)
         except DatabaseError:  # busy, or the connection dropped: the next beat tries again
             logger.warning("heartbeat of ingestion run %s could not be written", self.run.name,
                            exc_info=True)
@@ -201,24 +201,25 @@ def requeue(run: Run) -> bool:
         table = DataTable.objects.select_for_update().filter(pk=run.table_id).first()
         if table is None or not run.is_latest(table) or not is_dead(table, timezone.now()):
             return False
-        if table.attempts >= settings.DATASTORE_MAX_ATTEMPTS:
+        again = table.attempts < settings.DATASTORE_MAX_ATTEMPTS
+        if again:
+            table.state, table.progress = State.PENDING, 0.0
+        else:
             table.state, table.finished = State.FAILED, timezone.now()
             table.message = {"id": gettext_noop(
                 "Reading this file stopped the portal's job worker %(count)s times (the file "
                 "may need more memory than the portal may use), so the portal stopped trying. "
                 "Check the file or split it into smaller files, then read it again."),
                 "params": {"count": table.attempts}}
-            table.save(update_fields=["state", "finished", "message"])
-            storage.delete_folder(run.storage_folder(table.resource_id))
-            logger.error("ingestion of table %s: run %s lost its worker; %s starts, marked "
-                         "failed", run.table_id, run.name, table.attempts)
-            return False
-        table.state, table.progress = State.PENDING, 0.0
-        table.save(update_fields=["state", "progress"])
-    storage.delete_folder(run.storage_folder(table.resource_id))  # killed while storing
-    logger.warning("ingestion of table %s: run %s lost its worker; queued again",
-                   run.table_id, run.name)
-    return True
+        table.save(update_fields=["state", "progress", "finished", "message"])
+    storage.delete_folder(run.storage_folder(table.resource_id))  # if killed while storing
+    if again:
+        logger.warning("ingestion of table %s: run %s lost its worker; queued again",
+                       run.table_id, run.name)
+    else:
+        logger.error("ingestion of table %s: run %s lost its worker, the %s time; marked "
+                     "failed", run.table_id, run.name, table.attempts)
+    return again
 
 
 def lost_requests(queued: Collection[int]) -> list[tuple[int, int]]:

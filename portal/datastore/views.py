@@ -129,7 +129,7 @@ class DataSection:
 def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
                  ) -> DataSection | None:
     """The resource page's data section, None when there is nothing to show this person."""
-    _resource, table = selectors.data_table(request.user, str(resource.pk))
+    table = selectors.data_table(resource)
     may_edit = can(request.user, Action.EDIT_DATASET, dataset)
     version = table.current if table is not None else None
     if version is None and not (may_edit and runs.table_kind(resource) is not None):
@@ -247,8 +247,7 @@ def _visible(request: HttpRequest, name: str, resource_id: str) -> tuple[Dataset
 def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
     """The preview table alone (htmx), for the resource page and the embedded table."""
     try:
-        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
-                                                            sheet_asked(request))
+        table, sheet = selectors.queryable_sheet(resource, sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     return render_preview(request, resource, sheet, table)
@@ -269,8 +268,7 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     if not can(request.user, Action.EDIT_DATASET, dataset):
         raise Http404(_("This dataset has no such resource."))
-    _resource, table = selectors.data_table(request.user, str(resource.pk))
-    panel = state_panel(dataset, resource, table)
+    panel = state_panel(dataset, resource, selectors.data_table(resource))
     response = render(request, "datastore/_state.html", {"panel": panel})
     if not panel.polling and request.GET.get("polled"):
         response["HX-Refresh"] = "true"
@@ -281,8 +279,7 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 def profile_panel(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     try:
-        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
-                                                            sheet_asked(request))
+        table, sheet = selectors.queryable_sheet(resource, sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     context: dict[str, Any] = {"dataset": dataset, "resource": resource,

@@ -10,23 +10,29 @@ newer run finish, and only then sends the last byte. The runs are real: the job 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.conf import LazySettings
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog import services as catalog
 from portal.catalog.models import Resource, ResourceKind
+from portal.datastore import runs, runstate, services
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State
+from portal.datastore.runstate import Run
+from portal.datastore.tests.conftest import Ingest
 from portal.lib import factories
 from portal.lib.tests.conftest import LocalServer, send
 
+DEADLINE = 30.0  # seconds a thread may take on a busy machine
+CSV = b"ma,ten\n1,Hoa Lu\n"
 OLD = b"ma,ten_cu\n1,Hoa Lu\n2,Gia Vien\n"
 NEW = b"ma,ten_moi,dan_so\n1,Hoa Lu,12000\n"
 
@@ -139,3 +145,71 @@ def test_a_superseded_run_that_fails_leaves_the_newer_state(
     table = DataTable.objects.select_related("current").get(resource=resource)
     assert (table.state, render(table.message)) == (State.READY, "")
     assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commit_waits_for_a_request_being_made_and_then_drops_the_run(
+        ingest: Ingest) -> None:
+    """The commit holds the table's row: a request whose transaction is still open when the
+    run commits is waited for, and wins."""
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite every write transaction begins IMMEDIATE: the two cannot overlap")
+    resource, ready = ingest(CSV)
+    assert ready.current is not None
+    versions = list(ready.versions.values_list("number", flat=True))
+    run = claimed(resource)
+    requested, release = threading.Event(), threading.Event()
+    outcome: list[bool | BaseException] = []
+
+    def request() -> None:  # the agency uploads again; its transaction stays open a moment
+        try:
+            with transaction.atomic():
+                services.schedule_ingestion(resource, enqueue=False)
+                requested.set()
+                release.wait(DEADLINE)
+        finally:
+            connection.close()
+
+    def commit() -> None:
+        try:
+            outcome.append(runs.commit(run, ready.current.sheets if ready.current else [],
+                                       sha256="", encoding="utf-8"))
+        except BaseException as error:
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request), threading.Thread(target=commit)]
+    threads[0].start()
+    assert requested.wait(DEADLINE)
+    threads[1].start()
+    waiting_for_lock()
+    release.set()
+    for thread in threads:
+        thread.join(DEADLINE)
+    assert outcome == [False]
+    table = DataTable.objects.get(resource=resource)
+    assert table.state == State.PENDING
+    assert list(table.versions.values_list("number", flat=True)) == versions
+
+
+def claimed(resource: Resource) -> Run:
+    table = services.schedule_ingestion(resource, enqueue=False)
+    assert table is not None
+    run = runstate.claim(table.pk, table.request_stamp)
+    assert run is not None
+    return run
+
+
+def waiting_for_lock() -> None:
+    """Until another session of this database waits for a row lock (PostgreSQL)."""
+    deadline = time.monotonic() + DEADLINE
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND wait_event_type = 'Lock'")
+            row = cursor.fetchone()
+            if row and row[0]:
+                return
+            assert time.monotonic() < deadline, "the commit never waited for the request"
+            threading.Event().wait(0.05)
