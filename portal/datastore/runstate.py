@@ -201,7 +201,7 @@ def requeue(run: Run) -> bool:
         table = DataTable.objects.select_for_update().filter(pk=run.table_id).first()
         if table is None or not run.is_latest(table) or not is_dead(table, timezone.now()):
             return False
-        again = table.attempts < settings.DATASTORE_MAX_ATTEMPTS
+        again: bool = table.attempts < settings.DATASTORE_MAX_ATTEMPTS
         if again:
             table.state, table.progress = State.PENDING, 0.0
         else:
