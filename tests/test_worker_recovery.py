@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from portal.lib.tests.conftest import LocalServer, send
+from portal.lib.tests.conftest import LocalServer, running, send
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = [sys.executable, "-m", "portal.manage"]
@@ -85,16 +85,7 @@ class Slow:
 
 @pytest.fixture
 def files() -> Iterator[LocalServer]:
-    server = LocalServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield from running(LocalServer())
 
 
 def until(check: Callable[[], Any], what: str) -> Any:

@@ -18,7 +18,7 @@ from django.conf import LazySettings
 from django.utils import timezone, translation
 
 from portal.catalog.models import Resource
-from portal.datastore import runs, runstate, services, tasks
+from portal.datastore import runstate, services, tasks
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State
 from portal.datastore.runstate import Run
@@ -139,51 +139,6 @@ def test_a_request_just_made_is_left_to_its_job(ingest: Ingest) -> None:
     tasks.recover()
 
     assert table_of(resource).state == State.PENDING
-
-
-def test_a_run_starts_only_for_the_latest_request_and_only_once(ingest: Ingest) -> None:
-    resource, _table = ingest(CSV)
-    older = services.schedule_ingestion(resource, enqueue=False)
-    newer = services.schedule_ingestion(resource, enqueue=False)
-    assert older is not None
-    assert newer is not None
-
-    assert runs.run_ingestion(older.pk, older.request_stamp).state == State.PENDING
-    done = runs.run_ingestion(newer.pk, newer.request_stamp)
-    assert (done.state, done.current and done.current.number) == (State.READY, 2)
-    again = runs.run_ingestion(newer.pk, newer.request_stamp)  # a second job for it
-    assert (again.state, again.current and again.current.number) == (State.READY, 2)
-
-
-def test_an_overtaken_run_writes_neither_progress_nor_its_end_nor_a_version(
-        ingest: Ingest) -> None:
-    resource, ready = ingest(CSV)
-    assert ready.current is not None
-    table = services.schedule_ingestion(resource, enqueue=False)
-    assert table is not None
-    run = runstate.claim(table.pk, table.request_stamp)
-    assert run is not None
-    services.schedule_ingestion(resource, enqueue=False)  # the agency uploads again
-
-    runstate.Heartbeat(run).progress(0.75)
-    runs.commit(run, ready.current.sheets, sha256="", encoding="utf-8")
-    runs.finish(run, State.FAILED, {"id": "The file could not be read."})
-
-    table = table_of(resource)
-    assert (table.state, table.progress, table.message) == (State.PENDING, 0.0, {})
-    assert [version.number for version in table.versions.all()] == [1]
-
-
-def test_the_latest_run_writes_its_progress(ingest: Ingest) -> None:
-    resource, _table = ingest(CSV)
-    table = services.schedule_ingestion(resource, enqueue=False)
-    assert table is not None
-    run = runstate.claim(table.pk, table.request_stamp)
-    assert run is not None
-
-    runstate.Heartbeat(run).progress(0.75)
-
-    assert table_of(resource).progress == 0.75
 
 
 def test_a_worker_is_gone_only_when_this_machine_can_tell() -> None:

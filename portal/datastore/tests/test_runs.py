@@ -1,10 +1,12 @@
 """Ingestion cannot go back in time: a run that read an older file never replaces the table of a
 newer request, nor its state.
 
-The order is forced without sleeps: the resource links to a local server that sends the old file
-all but its last byte, then (while that run waits for the byte) lets the resource change and the
-newer run finish, and only then sends the last byte. The runs are real: the job runs on commit
-(Huey's immediate mode), the download is a real HTTP exchange, the database is real.
+In the first tests the order is forced without sleeps: the resource links to a local server
+that sends the old file all but its last byte, then (while that run waits for the byte) lets
+the resource change and the newer run finish, and only then sends the last byte. The runs are
+real: the job runs on commit (Huey's immediate mode), the download is a real HTTP exchange, the
+database is real. Then the state machine's steps one by one (runstate.py), and the commit's
+row lock against a request whose transaction is still open (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from portal.datastore.models import DataTable, State
 from portal.datastore.runstate import Run
 from portal.datastore.tests.conftest import Ingest
 from portal.lib import factories
-from portal.lib.tests.conftest import LocalServer, send
+from portal.lib.tests.conftest import LocalServer, running, send
 
 DEADLINE = 30.0  # seconds a thread may take on a busy machine
 CSV = b"ma,ten\n1,Hoa Lu\n"
@@ -43,17 +45,9 @@ Newer = Callable[[], None]
 def files(settings: LazySettings) -> Iterator[LocalServer]:
     """A local server the portal may download from (on the allow-list although on 127.0.0.1)."""
     server = LocalServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
     settings.FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     server.routes["/new.csv"] = lambda handler: send(handler, NEW)
-    try:
-        yield server
-    finally:
-        server.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield from running(server)
 
 
 def old_file_then(newer: Newer, errors: list[BaseException], *,
@@ -145,6 +139,51 @@ def test_a_superseded_run_that_fails_leaves_the_newer_state(
     table = DataTable.objects.select_related("current").get(resource=resource)
     assert (table.state, render(table.message)) == (State.READY, "")
     assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
+
+
+# The state machine, step by step -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_run_starts_only_for_the_latest_request_and_only_once(ingest: Ingest) -> None:
+    resource, _table = ingest(CSV)
+    older = services.schedule_ingestion(resource, enqueue=False)
+    newer = services.schedule_ingestion(resource, enqueue=False)
+    assert older is not None
+    assert newer is not None
+
+    assert runs.run_ingestion(older.pk, older.request_stamp).state == State.PENDING
+    done = runs.run_ingestion(newer.pk, newer.request_stamp)
+    assert (done.state, done.current and done.current.number) == (State.READY, 2)
+    again = runs.run_ingestion(newer.pk, newer.request_stamp)  # a second job for it
+    assert (again.state, again.current and again.current.number) == (State.READY, 2)
+
+
+@pytest.mark.django_db
+def test_an_overtaken_run_writes_neither_progress_nor_its_end_nor_a_version(
+        ingest: Ingest) -> None:
+    resource, ready = ingest(CSV)
+    assert ready.current is not None
+    run = claimed(resource)
+    services.schedule_ingestion(resource, enqueue=False)  # the agency uploads again
+
+    runstate.Heartbeat(run).progress(0.75)
+    assert not runs.commit(run, ready.current.sheets, sha256="", encoding="utf-8")
+    runs.finish(run, State.FAILED, {"id": "The file could not be read."})
+
+    table = DataTable.objects.get(resource=resource)
+    assert (table.state, table.progress, table.message) == (State.PENDING, 0.0, {})
+    assert [version.number for version in table.versions.all()] == [1]
+
+
+@pytest.mark.django_db
+def test_the_latest_run_writes_its_progress(ingest: Ingest) -> None:
+    resource, _table = ingest(CSV)
+    run = claimed(resource)
+
+    runstate.Heartbeat(run).progress(0.75)
+
+    assert DataTable.objects.get(resource=resource).progress == 0.75
 
 
 @pytest.mark.django_db(transaction=True)
