@@ -51,7 +51,7 @@ def files(settings: LazySettings) -> Iterator[LocalServer]:
 
 
 def old_file_then(newer: Newer, errors: list[BaseException], *,
-                  finish: bool = True) -> Callable[[BaseHTTPRequestHandler], None]:
+                  finish: bool) -> Callable[[BaseHTTPRequestHandler], None]:
     """A route that sends the old file but its last byte, runs `newer` (in the server's thread,
     while the old run waits for that byte), then sends the byte (or hangs up)."""
 
@@ -104,18 +104,26 @@ def stored_files(resource: Resource) -> list[str]:
     return sorted(found)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_run_of_the_old_file_that_finishes_last_changes_nothing(
-        files: LocalServer, agency: Agency, editor: User) -> None:
+def old_run_ends_last(files: LocalServer, agency: Agency, editor: User, *,
+                      finish: bool) -> tuple[Resource, DataTable]:
+    """A resource linking the old file is created; its run reads the old file, meanwhile the
+    agency links the new file and that run finishes; then the old run gets its last byte
+    (`finish`) or the connection closes. The resource, and its table after both runs."""
     dataset = factories.make_dataset(agency=agency, user=editor)
     old_url, new_url = files.url("/old.csv"), files.url("/new.csv")
     errors: list[BaseException] = []
-    files.routes["/old.csv"] = old_file_then(relink(editor, old_url, new_url), errors)
-
+    files.routes["/old.csv"] = old_file_then(relink(editor, old_url, new_url), errors,
+                                             finish=finish)
     resource = catalog.resource_create(user=editor, dataset=dataset, data=link_to(old_url))
-
     assert errors == []
-    table = DataTable.objects.select_related("current").get(resource=resource)
+    return resource, DataTable.objects.select_related("current").get(resource=resource)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_of_the_old_file_that_finishes_last_changes_nothing(
+        files: LocalServer, agency: Agency, editor: User) -> None:
+    resource, table = old_run_ends_last(files, agency, editor, finish=True)
+
     assert table.state == State.READY, render(table.message)
     assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
     assert [version.number for version in table.versions.all()] == [1]
@@ -127,16 +135,8 @@ def test_a_run_of_the_old_file_that_finishes_last_changes_nothing(
 @pytest.mark.django_db(transaction=True)
 def test_a_superseded_run_that_fails_leaves_the_newer_state(
         files: LocalServer, agency: Agency, editor: User) -> None:
-    dataset = factories.make_dataset(agency=agency, user=editor)
-    old_url, new_url = files.url("/old.csv"), files.url("/new.csv")
-    errors: list[BaseException] = []
-    files.routes["/old.csv"] = old_file_then(relink(editor, old_url, new_url), errors,
-                                             finish=False)
+    _resource, table = old_run_ends_last(files, agency, editor, finish=False)
 
-    resource = catalog.resource_create(user=editor, dataset=dataset, data=link_to(old_url))
-
-    assert errors == []
-    table = DataTable.objects.select_related("current").get(resource=resource)
     assert (table.state, render(table.message)) == (State.READY, "")
     assert column_names(table) == ["_id", "ma", "ten_moi", "dan_so"]
 
