@@ -14,6 +14,7 @@ from portal.lib.env import (
     parse_int,
     parse_list,
     parse_log_level,
+    parse_positive_int,
     parse_redis_url,
     parse_size,
     parse_str,
@@ -101,6 +102,14 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_CACHE_DIR", parse_str, "",
             "Local copies of Parquet files when storage is remote (S3). Default: "
             "`VAR_DIR/datastore-cache`."),
+    Setting("DATASTORE_HEARTBEAT_TIMEOUT", parse_positive_int, "60",
+            "Seconds a running ingestion may go without a heartbeat (it beats every twelfth of "
+            "this, 5 s by default) before it is taken for dead (its worker was killed) and "
+            "queued again. The sweep looks every minute, and when a job worker starts."),
+    Setting("DATASTORE_MAX_ATTEMPTS", parse_positive_int, "3",
+            "Times one request to read a file may be started. A file whose reading stopped the "
+            "job worker this many times (killed, out of memory) is marked failed with a "
+            "message instead of being tried again."),
     Setting("MAP_TILE_URL", parse_tile_url, "",
             "Tile server for the maps of the resource pages, e.g. "
             "`https://tiles.so.local/{z}/{x}/{y}.png` (or a path on this site). Default: no "

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency, Sector
 from portal.audit import services as audit
+from portal.catalog import signals
 from portal.catalog.models import (
     AccessLevel,
     Dataset,
@@ -339,22 +340,6 @@ def _delete_after_commit(name: str) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
-def _table_changed(resource: Resource) -> None:
-    """A new or changed file, link or format: the data store reads the resource again (a job
-    queued when the transaction commits). Imported here so that the catalogue does not load
-    the data store (and DuckDB) when it is imported."""
-    from portal.datastore.services import schedule_ingestion
-
-    schedule_ingestion(resource)
-
-
-def _table_deleted(resource: Resource) -> None:
-    """The resource's Parquet files go once its deletion commits."""
-    from portal.datastore.services import table_files_discard
-
-    table_files_discard(resource)
-
-
 def resource_create(*, user: Actor, dataset: Dataset, data: ResourceFields,
                     upload: File[bytes] | None = None) -> Resource:
     _require(user, Action.EDIT_DATASET, dataset)
@@ -369,7 +354,7 @@ def resource_create(*, user: Actor, dataset: Dataset, data: ResourceFields,
             resource.save()
             _bump_version(dataset, None)
             _record(dataset, user, DatasetChange.Action.RESOURCE_ADDED, note=resource.name)
-            _table_changed(resource)
+            signals.resource_changed.send(sender=Resource, resource=resource)
             audit.record(actor=user, action="resource.create", target=resource,
                          after=audit.snapshot(resource, RESOURCE_AUDITED))
     except BaseException:
@@ -400,7 +385,7 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
             _bump_version(dataset, None)
             _record(dataset, user, DatasetChange.Action.RESOURCE_UPDATED, changed, resource.name)
             if {"file", "url", "format"} & set(changed):
-                _table_changed(resource)
+                signals.resource_changed.send(sender=Resource, resource=resource)
             audit.record(actor=user, action="resource.update", target=resource, before=before,
                          after=audit.snapshot(resource, before))
             _delete_after_commit(old_file)
@@ -416,7 +401,7 @@ def resource_delete(*, user: Actor, resource: Resource) -> None:
     dataset = resource.dataset
     _require(user, Action.EDIT_DATASET, dataset)
     _delete_after_commit(resource.file.name or "")
-    _table_deleted(resource)
+    signals.resource_deleted.send(sender=Resource, resource=resource)
     audit.record(actor=user, action="resource.delete", target=resource,
                  before=audit.snapshot(resource, RESOURCE_AUDITED))
     resource.delete()

@@ -22,7 +22,7 @@ from portal.api.auth import caller, writer
 from portal.api.errors import ApiError, error_response
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
-from portal.datastore import exports, params, query, selectors, services, storage
+from portal.datastore import exports, params, query, runs, selectors, services, storage
 from portal.datastore.encodings import ENCODING_CHOICES
 from portal.datastore.engine import QueryFailed, QueryTimeout
 from portal.datastore.errors import render
@@ -66,8 +66,8 @@ _FILE_RESPONSE = {"responses": {200: {"description": "The file.", "content": {
 @router.get("/resources/{resource_id}/datastore", response=DatastoreOut,
             summary="A resource's table: state, schema, versions")
 def datastore_status(request: HttpRequest, resource_id: str) -> DatastoreOut:
-    resource, table = selectors.data_table(caller(request), resource_id)
-    return _status(request, resource, table)
+    resource = catalog.get_resource(caller(request), resource_id)
+    return _status(request, resource, selectors.data_table(resource))
 
 
 @router.post("/resources/{resource_id}/datastore", response={202: DatastoreOut},
@@ -97,7 +97,7 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
     current = table.current if table is not None else None
     sheets = current.sheets if current is not None else []
     state = table.state if table is not None else (
-        "not_requested" if services.table_kind(resource) else "unsupported")
+        "not_requested" if runs.table_kind(resource) else "unsupported")
     return DatastoreOut(
         resource_id=resource.pk, state=state,
         progress=table.progress if table is not None else 0.0,
@@ -132,9 +132,9 @@ def _queryable(user: Actor, resource_id: str, sheet: str,
                version: int | None) -> tuple[Resource, query.Table]:
     """The table to read. A resource the caller may not see is a plain 404; once it is
     visible, why its table cannot be read (not ready, no such sheet or version) is said."""
-    catalog.get_resource(user, resource_id)
+    resource = catalog.get_resource(user, resource_id)
     try:
-        return selectors.queryable(user, resource_id, sheet, version)
+        return resource, selectors.queryable(resource, sheet, version)
     except NotFound as error:
         raise ApiError(404, error.message) from None
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
 from portal.datastore import charts, geo, preview, selectors
 from portal.datastore.models import DataTable
@@ -44,10 +45,9 @@ def embeddable(view: View) -> View:
 
 
 def _public(request: HttpRequest, resource_id: str) -> tuple[Resource, Table, DataTable | None]:
-    anonymous = AnonymousUser()
     try:
-        resource, table, sheet = selectors.queryable_sheet(anonymous, resource_id,
-                                                           sheet_asked(request))
+        resource = catalog.get_resource(AnonymousUser(), resource_id)
+        table, sheet = selectors.queryable_sheet(resource, sheet_asked(request))
     except NotFound:
         raise Http404(_("Only public data can be embedded.")) from None
     return resource, sheet, table

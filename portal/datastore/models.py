@@ -40,6 +40,15 @@ class DataTable(models.Model):
     requested = models.DateTimeField(null=True, blank=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # The run's state machine (runstate.py). Every request bumps `request_stamp`; a run works
+    # for one stamp and may change the table only while that stamp is still the latest and
+    # `attempts` (the starts of this request) still counts it as the latest start.
+    request_stamp = models.PositiveBigIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Signs of life of the running run: when it last beat, and which process runs it
+    # ("host:pid:boot"), so a worker on the same machine can tell that process is gone.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("data table")

@@ -1,7 +1,10 @@
-"""Reads of the data store, always through the catalogue's visibility rule.
+"""Reads of the data store, for a resource the caller found through the catalogue's selectors.
 
-A resource the caller may not see is NotFound here too, so its table, its rows and its
-existence stay hidden (the same answer as the dataset page gives).
+The catalogue's visibility rule is applied once, where a request looks the resource up
+(`catalog.selectors.get_resource`): a resource the caller may not see is NotFound there, so its
+table, its rows and its existence stay hidden (the same answer as the dataset page gives). The
+functions here take that Resource, so a request looks it up once. SQL names its tables by
+resource id: `sql_tables` looks each one up the same way.
 """
 
 from __future__ import annotations
@@ -21,31 +24,27 @@ if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
 
-def data_table(user: Actor, resource_id: str) -> tuple[Resource, DataTable | None]:
-    """A visible resource and its data table (None when the resource is not a table)."""
-    resource = catalog.get_resource(user, resource_id)
-    table = DataTable.objects.select_related("current").filter(resource=resource).first()
-    return resource, table
+def data_table(resource: Resource) -> DataTable | None:
+    """The resource's data table, None when the resource is not a table."""
+    return DataTable.objects.select_related("current").filter(resource=resource).first()
 
 
-def queryable(user: Actor, resource_id: str, sheet: str = "",
-              version: int | None = None) -> tuple[Resource, Table]:
-    """The table of a visible resource (a sheet of it, an earlier version), ready to query."""
-    resource, _data_table, table = queryable_sheet(user, resource_id, sheet, version)
-    return resource, table
+def queryable(resource: Resource, sheet: str = "", version: int | None = None) -> Table:
+    """The resource's table (a sheet of it, an earlier version), ready to query."""
+    return queryable_sheet(resource, sheet, version)[1]
 
 
-def queryable_sheet(user: Actor, resource_id: str, sheet: str = "", version: int | None = None,
-                    ) -> tuple[Resource, DataTable, Table]:
+def queryable_sheet(resource: Resource, sheet: str = "", version: int | None = None,
+                    ) -> tuple[DataTable, Table]:
     """`queryable`, with the resource's DataTable (its data dictionary) from the same lookup."""
-    resource, table = data_table(user, resource_id)
+    table = data_table(resource)
     if table is None:
         raise NotFound(_("This resource is not a table the portal can query."))
     chosen = _version(table, version)
     index = sheet_index(chosen, sheet)
     if index is None:
         raise NotFound(_("The table has no sheet named “%(name)s”.") % {"name": sheet})
-    return resource, table, table_of(chosen.sheets[index], index)
+    return table, table_of(chosen.sheets[index], index)
 
 
 def sheet_index(version: TableVersion, name: str) -> int | None:
@@ -69,12 +68,18 @@ def _version(table: DataTable, number: int | None) -> TableVersion:
 
 
 def sql_tables(user: Actor, names: list[str]) -> dict[str, dict[str, Any]]:
-    """The sheets that SQL table names stand for, each checked as `queryable` checks it."""
+    """The sheets that SQL table names (`<resource id>` or `<resource id>/<sheet>`) stand for,
+    each resource looked up as the caller may see it."""
     resolved = {}
     for name in names:
         match = TABLE_NAME.match(name)
         if match is None:
             raise NotFound(_("“%(name)s” is not a resource table.") % {"name": name})
-        _resource, table = queryable(user, match["id"], match["sheet"] or "")
-        resolved[name] = {"file": table.file, "rows": table.rows, "schema": table.schema}
+        resource = catalog.get_resource(user, match["id"])
+        resolved[name] = sql_source(queryable(resource, match["sheet"] or ""))
     return resolved
+
+
+def sql_source(table: Table) -> dict[str, Any]:
+    """What the SQL layer needs to know of a table it reads."""
+    return {"file": table.file, "rows": table.rows, "schema": table.schema}

@@ -1,75 +1,65 @@
-"""Writes of the data store: schedule an ingestion, run it, edit the data dictionary.
+"""Writes of the data store: ask for an ingestion, edit the data dictionary.
 
-An ingestion runs as a job (tasks.py). It works in a private folder, and only a complete run
-changes anything visible: new Parquet files are stored under new names, then one transaction
-records the version and points the table at it. A failed run records why and leaves the last
-good version in place.
+Every request bumps the table's request stamp and queues a job for that stamp (tasks.py); the
+run (runs.py) may change the table only while its stamp is still the latest (runstate.py), so
+runs that finish out of order never bring an older file back.
 """
 
 from __future__ import annotations
 
-import logging
-import tempfile
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from portal.accounts.permissions import Action, can
 from portal.audit import services as audit
-from portal.audit.context import acting_as
-from portal.audit.models import Door
-from portal.catalog.models import Resource, ResourceKind
-from portal.datastore import storage
-from portal.datastore.errors import IngestError
+from portal.catalog.models import Resource
+from portal.datastore import storage, tasks
 from portal.datastore.inference import TYPE_CHOICES
 from portal.datastore.models import DataTable, State, TableVersion
-from portal.datastore.sources import NeedsEncoding, kind_of
+from portal.datastore.runs import table_kind
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
-logger = logging.getLogger(__name__)
-
-
-def table_kind(resource: Resource) -> str | None:
-    """The kind of table a resource holds ('csv', 'spreadsheet', ...), None if not a table.
-
-    An API endpoint is not copied: its data changes with every call and it has its own API."""
-    if resource.kind == ResourceKind.API:
-        return None
-    name = resource.file.name if resource.kind == ResourceKind.FILE else resource.url
-    return kind_of(resource.format, (name or "").split("?", 1)[0])
-
 
 def schedule_ingestion(resource: Resource, *, enqueue: bool = True) -> DataTable | None:
-    """Mark the resource's table pending and queue a job after the current transaction commits
-    (a new or changed resource). Without `enqueue`, the caller runs `run_ingestion` itself.
+    """A new request to read the resource (new or changed): its table is pending under a new
+    request stamp, which every earlier run loses to, and a job for that stamp is queued once
+    the current transaction commits. Without `enqueue`, the caller runs
+    `runs.run_ingestion` itself.
 
     A resource that is no longer a table (its file or format changed to a document) stops
     answering queries; its earlier versions stay downloadable."""
     if table_kind(resource) is None:
-        DataTable.objects.filter(resource=resource).update(state=State.UNSUPPORTED,
-                                                           current=None)
+        DataTable.objects.filter(resource=resource).update(
+            state=State.UNSUPPORTED, current=None, request_stamp=F("request_stamp") + 1)
         return None
     table, _created = DataTable.objects.get_or_create(resource=resource)
-    table.state, table.progress, table.requested = State.PENDING, 0.0, timezone.now()
-    table.save(update_fields=["state", "progress", "requested"])
+    # One UPDATE: concurrent requests each get their own stamp, and on PostgreSQL the row
+    # stays locked until this transaction ends, so a run cannot commit between.
+    DataTable.objects.filter(pk=table.pk).update(
+        request_stamp=F("request_stamp") + 1, state=State.PENDING, progress=0.0,
+        requested=timezone.now(), attempts=0)
+    table.refresh_from_db()
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(table.pk))
+        stamp = table.request_stamp
+        transaction.on_commit(lambda: tasks.ingest_table(table.pk, stamp))
     return table
 
 
 def table_files_discard(resource: Resource) -> None:
     """Delete the Parquet files of every version of the resource's table once the current
-    transaction commits (the resource is being deleted; its table's rows go by cascade)."""
+    transaction commits (the resource is being deleted; its table's rows go by cascade).
+
+    The request stamp is bumped first: that holds the table's row (PostgreSQL), so a run
+    commits either before (its version is listed here) or after, and then finds itself
+    overtaken and drops its files."""
+    DataTable.objects.filter(resource=resource).update(request_stamp=F("request_stamp") + 1)
     names = [sheet["file"] for version in TableVersion.objects.filter(table__resource=resource)
              for sheet in version.sheets]
     if names:
@@ -81,12 +71,7 @@ def _delete_files(names: list[str]) -> None:
         storage.delete(name)
 
 
-def _enqueue(table_id: int) -> None:
-    from portal.datastore.tasks import ingest_table
-
-    ingest_table(table_id)
-
-
+@transaction.atomic  # the job is queued on commit: after the chosen encoding is saved
 def ingestion_request(*, user: Actor, resource: Resource, encoding: str | None = None) -> DataTable:
     """The agency asks for a new run (after fixing the source, or choosing the encoding)."""
     _require_edit(user, resource)
@@ -101,6 +86,7 @@ def ingestion_request(*, user: Actor, resource: Resource, encoding: str | None =
     return table
 
 
+@transaction.atomic
 def dictionary_update(*, user: Actor, resource: Resource, fields: dict[str, dict[str, str]],
                       ) -> DataTable:
     """Save the data dictionary (title, description, type, unit per column) and re-run."""
@@ -128,101 +114,9 @@ def dictionary_update(*, user: Actor, resource: Resource, fields: dict[str, dict
     table.save(update_fields=["dictionary"])
     audit.record(actor=user, action="datastore.dictionary", target=resource,
                  before=before, after=table.dictionary)
-    schedule_ingestion(resource)
-    return table
+    return schedule_ingestion(resource) or table
 
 
 def _require_edit(user: Actor, resource: Resource) -> None:
     if not can(user, Action.EDIT_DATASET, resource.dataset):
         raise PermissionDenied(_("You may not change this dataset's data."))
-
-
-# Running ------------------------------------------------------------------------------------
-
-
-def run_ingestion(table_id: int) -> DataTable:
-    """Read the resource's source into a new version (the job's body; also `portal datastore`)."""
-    table = DataTable.objects.select_related("resource").get(pk=table_id)
-    DataTable.objects.filter(pk=table.pk).update(state=State.RUNNING, progress=0.0,
-                                                 started=timezone.now(), finished=None)
-    work_root = Path(settings.VAR_DIR) / "datastore-work"
-    work_root.mkdir(parents=True, exist_ok=True)
-    with acting_as(door=Door.JOB), tempfile.TemporaryDirectory(dir=work_root) as folder:
-        try:
-            return _ingest_into_version(table, Path(folder))
-        except NeedsEncoding as error:
-            return _finish(table, State.NEEDS_ENCODING, error.stored(), error.candidates)
-        except IngestError as error:
-            return _finish(table, State.FAILED, error.stored())
-        except Exception:
-            logger.exception("ingestion of resource %s failed", table.resource_id)
-            return _finish(table, State.FAILED, {"id": gettext_noop(
-                "The portal could not read this file because of an internal error. The "
-                "operating unit has been told; try again later.")})
-
-
-def _ingest_into_version(table: DataTable, work: Path) -> DataTable:
-    from portal.datastore.ingest import ingest
-    from portal.datastore.sources import open_source
-
-    resource = table.resource
-    source_path, sha256 = _obtain(resource, work)
-    source = open_source(source_path, kind=table_kind(resource) or "", encoding=table.encoding)
-    tables = ingest(source, work=work, dictionary=table.dictionary,
-                    progress=_progress_saver(table.pk))
-    number = (table.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    sheets = []
-    for index, part in enumerate(tables):
-        name = f"datastore/{resource.pk}/v{number}/{index}.parquet"
-        size = part.path.stat().st_size
-        sheets.append({"name": part.name, "file": storage.store(part.path, name),
-                       "rows": part.rows, "size": size, "schema": part.schema})
-    with transaction.atomic():
-        version = TableVersion.objects.create(table=table, number=number, source_sha256=sha256,
-                                              encoding=source.encoding, sheets=sheets)
-        table.current = version
-        finished = _finish(table, State.READY, {}, [])
-        audit.record(actor=None, action="datastore.ingest", target=resource,
-                     after={"version": number, "rows": [sheet["rows"] for sheet in sheets]})
-    return finished
-
-
-def _obtain(resource: Resource, work: Path) -> tuple[Path, str]:
-    """A local path of the resource's bytes, and their SHA-256."""
-    if resource.kind == ResourceKind.FILE:
-        if not resource.file.name:
-            raise IngestError(gettext_noop("The resource has no file."))
-        return storage.readable(resource.file.name), resource.sha256
-    from portal.lib.fetch import FetchRefused, download
-
-    suffix = Path(resource.url.split("?", 1)[0]).suffix[:10]
-    try:
-        got = download(resource.url, work / f"download{suffix}",
-                       max_bytes=settings.MAX_UPLOAD_SIZE)
-    except FetchRefused as error:
-        raise IngestError(error.msgid, **error.params) from None
-    return work / f"download{suffix}", got.sha256
-
-
-def _progress_saver(table_id: int) -> Any:
-    last = [0.0]
-
-    def save(fraction: float) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            DataTable.objects.filter(pk=table_id).update(progress=round(fraction, 3))
-
-    return save
-
-
-def _finish(table: DataTable, state: str, message: dict[str, Any],
-            candidates: list[Any] | None = None) -> DataTable:
-    table.state, table.message, table.finished = state, message, timezone.now()
-    table.progress = 1.0 if state == State.READY else table.progress
-    fields = ["state", "message", "finished", "progress", "current"]
-    if candidates is not None:
-        table.encoding_candidates = candidates
-        fields.append("encoding_candidates")
-    table.save(update_fields=fields)
-    return table

@@ -58,7 +58,7 @@ def dictionary(request: HttpRequest, name: str, resource_id: str) -> HttpRespons
         return forbidden(request, _("Only editors and administrators of %(agency)s may edit "
                                     "this data dictionary.")
                          % {"agency": dataset.agency.display_name})
-    _found, table = selectors.data_table(request.user, str(resource.pk))
+    table = selectors.data_table(resource)
     if table is None or table.current is None:
         messages.error(request, _("The table has not been read yet."))
         return redirect(_data_anchor(dataset, resource))

@@ -63,6 +63,16 @@ def delete(name: str) -> None:
     _prune(cached.parent, Path(settings.DATASTORE_CACHE_DIR))
 
 
+def delete_folder(name: str) -> None:
+    """Delete the stored files directly under `name` (those of a run that did not commit)."""
+    try:
+        _folders, files = default_storage.listdir(name)
+    except FileNotFoundError:
+        return
+    for file in files:
+        delete(f"{name}/{file}")
+
+
 def _prune(folder: Path, root: Path) -> None:
     """Remove `folder` and its parents below `root` while they are empty."""
     while folder != root and root in folder.parents:

@@ -1,31 +1,57 @@
-"""Jobs of the data store (Huey): ingestion, and a sweep so that no table stays pending."""
+"""Jobs of the data store (Huey): ingestion, and the recovery of runs and requests a stopped
+worker left behind, every minute and whenever a job worker starts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 
-from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, close_db, db_periodic_task, db_task
 
-from portal.datastore.models import DataTable, State
-from portal.datastore.services import run_ingestion
+from portal.datastore import runstate
+from portal.datastore.models import DataTable
+from portal.datastore.runs import run_ingestion
 
-STUCK_PENDING = timedelta(minutes=10)
-STUCK_RUNNING = timedelta(hours=2)
+logger = logging.getLogger(__name__)
 
 
 @db_task(retries=0)  # type: ignore[untyped-decorator]
-def ingest_table(table_id: int) -> None:
-    run_ingestion(table_id)
+def ingest_table(table_id: int, stamp: int | None = None) -> None:
+    """Run request `stamp` of the table (None: a job queued before requests had stamps; it
+    runs the latest request)."""
+    try:
+        run_ingestion(table_id, stamp)
+    except DataTable.DoesNotExist:
+        logger.info("table %s is gone (its resource was deleted); nothing to read", table_id)
 
 
-@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
-def requeue_stuck_tables() -> None:
-    """A job lost with a stopped worker or a lost queue is queued again."""
-    now = timezone.now()
-    stuck = (DataTable.objects.filter(state=State.PENDING, requested__lt=now - STUCK_PENDING)
-             | DataTable.objects.filter(state=State.RUNNING, started__lt=now - STUCK_RUNNING))
-    for table_id in stuck.values_list("pk", flat=True):
-        DataTable.objects.filter(pk=table_id).update(state=State.PENDING, requested=now)
-        ingest_table(table_id)
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def recover_lost_runs() -> None:
+    recover()
+
+
+@HUEY.on_startup()  # type: ignore[untyped-decorator]
+@close_db  # type: ignore[untyped-decorator]
+def recover_on_startup() -> None:
+    """A worker that starts takes over at once what a killed one left: on this machine a run
+    whose process is gone is dead without waiting for its heartbeat to time out."""
+    recover()
+
+
+def recover() -> None:
+    """Queue again the requests of dead runs (or mark them failed after too many starts) and
+    the pending requests whose job was lost, then remove the work folders of ended runs."""
+    for run in runstate.dead_runs():
+        if runstate.requeue(run):
+            ingest_table(run.table_id, run.stamp)
+    for table_id, stamp in runstate.lost_requests(_queued_tables()):
+        logger.warning("ingestion of table %s: request %s had no job in the queue; queued "
+                       "again", table_id, stamp)
+        ingest_table(table_id, stamp)
+    runstate.clean_work_folders()
+
+
+def _queued_tables() -> set[int]:
+    """The tables that have an ingestion job waiting in the queue."""
+    return {int(task.args[0]) for task in HUEY.pending()
+            if isinstance(task, ingest_table.task_class) and task.args}

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import Action, can
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource, ResourceKind
-from portal.datastore import charts, errors, geo, preview, selectors, services
+from portal.datastore import charts, errors, geo, preview, runs, selectors
 from portal.datastore.encodings import decode
 from portal.datastore.forms import ColumnForm, EncodingForm, column_forms
 from portal.datastore.models import DataTable, State, TableVersion
@@ -129,10 +129,10 @@ class DataSection:
 def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
                  ) -> DataSection | None:
     """The resource page's data section, None when there is nothing to show this person."""
-    _resource, table = selectors.data_table(request.user, str(resource.pk))
+    table = selectors.data_table(resource)
     may_edit = can(request.user, Action.EDIT_DATASET, dataset)
     version = table.current if table is not None else None
-    if version is None and not (may_edit and services.table_kind(resource) is not None):
+    if version is None and not (may_edit and runs.table_kind(resource) is not None):
         return None
     sheets = version.sheets if version is not None else []
     index = (selectors.sheet_index(version, sheet_asked(request)) or 0) if version else 0
@@ -247,8 +247,7 @@ def _visible(request: HttpRequest, name: str, resource_id: str) -> tuple[Dataset
 def preview_fragment(request: HttpRequest, resource: Resource) -> HttpResponse:
     """The preview table alone (htmx), for the resource page and the embedded table."""
     try:
-        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
-                                                            sheet_asked(request))
+        table, sheet = selectors.queryable_sheet(resource, sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     return render_preview(request, resource, sheet, table)
@@ -269,8 +268,7 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     if not can(request.user, Action.EDIT_DATASET, dataset):
         raise Http404(_("This dataset has no such resource."))
-    _resource, table = selectors.data_table(request.user, str(resource.pk))
-    panel = state_panel(dataset, resource, table)
+    panel = state_panel(dataset, resource, selectors.data_table(resource))
     response = render(request, "datastore/_state.html", {"panel": panel})
     if not panel.polling and request.GET.get("polled"):
         response["HX-Refresh"] = "true"
@@ -281,8 +279,7 @@ def state(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
 def profile_panel(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
     dataset, resource = _visible(request, name, resource_id)
     try:
-        _resource, table, sheet = selectors.queryable_sheet(request.user, str(resource.pk),
-                                                            sheet_asked(request))
+        table, sheet = selectors.queryable_sheet(resource, sheet_asked(request))
     except NotFound:
         raise Http404(_("This resource has no table to show yet.")) from None
     context: dict[str, Any] = {"dataset": dataset, "resource": resource,

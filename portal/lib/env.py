@@ -40,6 +40,13 @@ def parse_int(raw: str) -> int:
         raise ValueError("expected a whole number") from None
 
 
+def parse_positive_int(raw: str) -> int:
+    value = parse_int(raw)
+    if value < 1:
+        raise ValueError("expected a whole number of 1 or more")
+    return value
+
+
 def parse_size(raw: str) -> int:
     """Parse a byte size such as `1073741824`, `512M` or `1 GiB`."""
     match = SIZE_PATTERN.match(raw)

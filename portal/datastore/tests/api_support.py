@@ -13,7 +13,7 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.catalog.models import Dataset, Resource
-from portal.datastore import services, storage
+from portal.datastore import runs, services, storage
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.values import schema_type
 from portal.lib import factories
@@ -46,7 +46,7 @@ def ready(dataset: Dataset, user: User, *, content: bytes = COMMUNES,
                                        filename=filename, name=name)
     scheduled = services.schedule_ingestion(resource, enqueue=False)
     assert scheduled is not None
-    table = services.run_ingestion(scheduled.pk)
+    table = runs.run_ingestion(scheduled.pk)
     assert table.state == State.READY, table.message
     return resource
 

@@ -11,7 +11,7 @@ from django.test import Client
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Resource
-from portal.datastore import services
+from portal.datastore import runs, services
 from portal.datastore.models import DataTable
 from portal.lib import factories
 
@@ -29,7 +29,7 @@ def ingest(agency: Agency, editor: User) -> Ingest:
                                            filename=filename, **fields)
         table = services.schedule_ingestion(resource, enqueue=False)
         assert table is not None, "not a tabular resource"
-        return resource, services.run_ingestion(table.pk)
+        return resource, runs.run_ingestion(table.pk)
 
     return run
 
@@ -37,7 +37,7 @@ def ingest(agency: Agency, editor: User) -> Ingest:
 def rerun(table: DataTable) -> DataTable:
     scheduled = services.schedule_ingestion(table.resource, enqueue=False)
     assert scheduled is not None
-    return services.run_ingestion(scheduled.pk)
+    return runs.run_ingestion(scheduled.pk)
 
 
 @pytest.fixture

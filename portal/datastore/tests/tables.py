@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from portal.accounts.models import User
 from portal.catalog.models import Dataset, Resource
-from portal.datastore import services
+from portal.datastore import runs, services
 from portal.datastore.models import DataTable
 from portal.lib import factories
 
@@ -27,7 +27,7 @@ def read(resource: Resource) -> DataTable:
     """Run the resource's ingestion now, as the job would."""
     table = services.schedule_ingestion(resource, enqueue=False)
     assert table is not None, "not a tabular resource"
-    return services.run_ingestion(table.pk)
+    return runs.run_ingestion(table.pk)
 
 
 def ready_resource(dataset: Dataset, *, user: User | None = None, content: bytes = COMMUNES,

@@ -19,7 +19,7 @@ from portal.agencies.models import Agency
 from portal.api.tests.conftest import Api, error_of, token_for
 from portal.catalog import services as catalog
 from portal.catalog.models import Dataset, Resource, ResourceKind
-from portal.datastore import services, storage
+from portal.datastore import runs, services, storage
 from portal.datastore.models import DataTable, State
 from portal.datastore.tests.api_support import COMMUNES, english_client, parquet_rows, ready
 from portal.lib import factories
@@ -81,7 +81,7 @@ def test_a_failed_read_says_why_in_the_callers_language(client: Client, dataset:
                                        filename="rong.csv")
     table = services.schedule_ingestion(resource, enqueue=False)
     assert table is not None
-    services.run_ingestion(table.pk)
+    runs.run_ingestion(table.pk)
     english = status(Api(english_client()), resource)
     assert (english["state"], english["message"]) == ("failed", "The file is empty.")
     vietnamese = Api(english_client()).call("get", f"/resources/{resource.pk}/datastore",
@@ -162,7 +162,7 @@ def test_earlier_versions_stay_downloadable(client: Client, communes: Resource,
         upload=SimpleUploadedFile("xa.csv", changed))
     scheduled = services.schedule_ingestion(communes, enqueue=False)
     assert scheduled is not None
-    services.run_ingestion(scheduled.pk)
+    runs.run_ingestion(scheduled.pk)
     body = status(Api(english_client()), communes)
     assert [(v["number"], v["rows"]) for v in body["versions"]] == [(2, 7), (1, 6)]
     for number, rows in ((1, 6), (2, 7)):

@@ -271,7 +271,7 @@ def test_a_client_that_disconnects_frees_the_file(api: Api, dataset: Dataset, ed
 
 
 def test_export_contract(communes: Resource, editor: User) -> None:
-    _resource, table = selectors.queryable(editor, str(communes.pk))
+    table = selectors.queryable(communes)
     wanted = RecordsQuery(filters=[Filter("huyen", "eq", "Gia Viễn")], fields=["ma_xa"],
                           limit=exports.WHOLE_TABLE)
     found = exports.export(table, wanted, "tsv", bom=True)

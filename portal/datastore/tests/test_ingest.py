@@ -19,7 +19,7 @@ from django.utils import translation
 from portal.accounts.models import User
 from portal.catalog import services as catalog
 from portal.catalog.models import ResourceKind
-from portal.datastore import storage
+from portal.datastore import runs, storage
 from portal.datastore.engine import sandbox
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State, TableVersion
@@ -297,7 +297,7 @@ def test_dictionary_type_that_does_not_fit_names_row_and_column(
     resource, table = ingest(("ma,so\n" + "1,5\n" * 10 + "2,năm\n").encode())
     services.dictionary_update(user=editor, resource=resource,
                                fields={"so": {"type": "integer", "title": "Số lượng"}})
-    table = services.run_ingestion(table.pk)
+    table = runs.run_ingestion(table.pk)
     assert table.state == State.FAILED
     with translation.override("en"):
         message = render(table.message)
@@ -312,7 +312,7 @@ def test_dictionary_titles_reach_the_schema(ingest: Ingest, editor: User) -> Non
     resource, table = ingest(VIETNAMESE_CSV.encode())
     services.dictionary_update(user=editor, resource=resource,
                                fields={"Dân số": {"title": "Population", "unit": "người"}})
-    table = services.run_ingestion(table.pk)
+    table = runs.run_ingestion(table.pk)
     fields = {field["name"]: field for field in current(table).sheets[0]["schema"]["fields"]}
     assert fields["Dân số"]["title"] == "Population"
     assert fields["Dân số"]["unit"] == "người"

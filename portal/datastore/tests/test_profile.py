@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def table_of(content: bytes, agency: Agency) -> Table:
     dataset = factories.make_dataset(agency=agency)
     resource = ready_resource(dataset, content=content)
-    return selectors.queryable(factories.make_user(role="sysadmin"), str(resource.pk))[1]
+    return selectors.queryable(resource)
 
 
 def by_name(found: Profile) -> dict[str, ColumnProfile]:
@@ -96,7 +96,7 @@ def test_geojson_geometries_are_counted_by_kind(agency: Agency) -> None:
                b'"geometry": {"type": "Point", "coordinates": [105.8, 20.3]}}]}')
     dataset = factories.make_dataset(agency=agency)
     resource = ready_resource(dataset, content=content, filename="diem.geojson")
-    table = selectors.queryable(factories.make_user(role="sysadmin"), str(resource.pk))[1]
+    table = selectors.queryable(resource)
     geometry = by_name(compute(table))["geometry"]
     assert geometry.type == "geojson"
     assert geometry.histogram == [Bar("Point", None, 2)]

@@ -209,20 +209,21 @@ def test_loading_into_a_database_with_data_is_refused(demo: Demo) -> None:
 def test_each_kind_of_demo_table_becomes_queryable(demo: Demo) -> None:
     """A sample of every format the demo has: read into a table, then queried (the whole demo
     is read by the job worker after `make run`; `portal datastore status` lists what is not)."""
+    from portal.datastore import runs
     from portal.datastore import services as datastore
     from portal.datastore.models import State
     from portal.datastore.query import RecordsQuery, records, table_of
 
     formats: dict[str, Resource] = {}
     for resource in Resource.objects.order_by("created"):
-        if datastore.table_kind(resource):
+        if runs.table_kind(resource):
             formats.setdefault(resource.format, resource)
     assert set(formats) == {"CSV", "XLSX", "JSON", "GeoJSON"}
     with override_settings(MEDIA_ROOT=demo.media):
         for resource in formats.values():
             scheduled = datastore.schedule_ingestion(resource, enqueue=False)
             assert scheduled is not None
-            table = datastore.run_ingestion(scheduled.pk)
+            table = runs.run_ingestion(scheduled.pk)
             assert table.state == State.READY, (resource.format, table.message)
             assert table.current is not None
             page = records(table_of(table.current.sheets[0]), RecordsQuery(limit=5))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.catalog.models import Dataset, Resource
-from portal.datastore import services
+from portal.datastore import runs, services
 from portal.datastore.models import DataTable, State
 from portal.lib import factories
 
@@ -28,7 +28,7 @@ def ingested(resource: Resource, dictionary: dict[str, Any] | None = None) -> Da
     if dictionary:
         table.dictionary = {"fields": dictionary}
         table.save(update_fields=["dictionary"])
-    table = services.run_ingestion(table.pk)
+    table = runs.run_ingestion(table.pk)
     assert table.state == State.READY, table.message
     return table
 

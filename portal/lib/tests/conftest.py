@@ -82,16 +82,17 @@ def send(handler: BaseHTTPRequestHandler, body: bytes, *, status: int = 200,
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
-    yield from _running(LocalServer())
+    yield from running(LocalServer())
 
 
 @pytest.fixture
 def other_server() -> Iterator[LocalServer]:
     """A second server, on no allow-list: a download must never reach it."""
-    yield from _running(LocalServer())
+    yield from running(LocalServer())
 
 
-def _running(local: LocalServer) -> Iterator[LocalServer]:
+def running(local: LocalServer) -> Iterator[LocalServer]:
+    """Serve in a thread for the life of a fixture (also the data store's tests')."""
     thread = threading.Thread(target=local.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import Resource
-from portal.datastore import services
+from portal.datastore import runs, services
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         resources = list(Resource.objects.filter(pk__in=options["resources"]))
         if options["all"]:
             resources += [resource for resource in Resource.objects.exclude(
-                datatable__state=State.READY) if services.table_kind(resource)]
+                datatable__state=State.READY) if runs.table_kind(resource)]
         if not resources:
             raise CommandError(_("Name resources by id, or use --all."))
         for resource in resources:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             if table is None:
                 self.stderr.write(_("%(id)s is not a table.") % {"id": resource.pk})
             elif options["sync"]:
-                table = services.run_ingestion(table.pk)
+                table = runs.run_ingestion(table.pk)
                 self.stdout.write(f"{resource.pk} {table.state} {render(table.message)}".rstrip())
 
     def status(self) -> None:

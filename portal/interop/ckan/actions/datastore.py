@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from portal.catalog import selectors as catalog
 from portal.datastore import selectors
 from portal.datastore.models import DataTable
 from portal.datastore.query import Table, records
@@ -26,25 +27,25 @@ from portal.interop.ckan.params import Params
 from portal.lib.errors import ApplicationError, NotFound
 
 
-def find_table(context: Context, resource_id: str) -> tuple[DataTable | None, Table]:
+def find_table(context: Context, resource_id: str) -> tuple[DataTable, Table]:
     """The table of a resource the caller may see (`<id>` or `<id>/<sheet>`), else Not Found."""
     match = TABLE_NAME.match(resource_id)
     try:
         if match is None:
             raise NotFound(resource_id)
-        data_table = selectors.data_table(context.user, match["id"])[1]
+        resource = catalog.get_resource(context.user, match["id"])
     except NotFound:
         raise NotFoundError(_("Resource “%(id)s” was not found.")
                             % {"id": resource_id[:100]}) from None
     try:
-        return data_table, selectors.queryable(context.user, match["id"], match["sheet"] or "")[1]
+        return selectors.queryable_sheet(resource, match["sheet"] or "")
     except NotFound as error:  # visible, but not (yet) a table
         raise NotFoundError(error.message) from None
 
 
-def _size(data_table: DataTable | None, table: Table) -> int | None:
+def _size(data_table: DataTable, table: Table) -> int | None:
     """The Parquet file's size in bytes (CKAN: the PostgreSQL table's)."""
-    sheets = data_table.current.sheets if data_table and data_table.current else []
+    sheets = data_table.current.sheets if data_table.current else []
     return next((int(sheet["size"]) for sheet in sheets
                  if sheet["file"] == table.file and "size" in sheet), None)
 
@@ -116,9 +117,8 @@ def datastore_search_sql(context: Context, data: Mapping[str, Any]) -> dict[str,
     params.check()
 
     def resolve(names: list[str]) -> dict[str, dict[str, Any]]:
-        for name in names:
-            find_table(context, name)  # Not Found, in CKAN's shape, for what the caller may not see
-        return selectors.sql_tables(context.user, names)
+        # Not Found, in CKAN's shape, for what the caller may not see
+        return {name: selectors.sql_source(find_table(context, name)[1]) for name in names}
 
     with refusals_as_validation_errors():
         found = execute(sql, resolve=resolve)
