@@ -130,8 +130,11 @@ def _locked(tables: Mapping[str, Path], *, writable: list[Path],
         # Deeper expressions are refused while parsing, before they can exhaust a stack.
         con.execute(f"SET max_expression_depth = {int(settings.DATASTORE_SQL_MAX_DEPTH)}")
         con.execute("SET lock_configuration = true")
-        for name, path in tables.items():
+        for name, path in tables.items():  # reads each file's footer: it may be damaged
             con.execute(f"CREATE VIEW {quote(name)} AS {_rows(path)}")
+    except duckdb.Error as error:
+        con.close()
+        raise _failed(error) from None
     except BaseException:
         con.close()
         raise
@@ -188,10 +191,13 @@ def _time_limit(con: Connection, timeout: float | None) -> Iterator[None]:
     except duckdb.OutOfMemoryException:
         raise QueryTooLarge(memory_message(settings.DATASTORE_MEMORY_LIMIT)) from None
     except duckdb.Error as error:
-        raise QueryFailed(_("The query could not run: %(reason)s")
-                          % {"reason": _reason(error)}) from None
+        raise _failed(error) from None
     finally:
         timer.cancel()
+
+
+def _failed(error: duckdb.Error) -> QueryFailed:
+    return QueryFailed(_("The query could not run: %(reason)s") % {"reason": _reason(error)})
 
 
 def _reason(error: duckdb.Error) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from portal.datastore import processes, storage
 from portal.datastore.engine import Connection, QueryTooLarge, run, sandbox, streaming
 from portal.datastore.sqltree import TABLE_NAME, SqlRefused, statement, tables
-from portal.datastore.values import json_size
+from portal.datastore.values import json_size, unique_names
 
 __all__ = ["TABLE_NAME", "SqlRefused", "SqlResult", "execute", "parse"]
 
@@ -104,6 +104,6 @@ def _fetch(con: Connection, sql: str) -> SqlResult:
         raise QueryTooLarge(_("One row of the result is larger than an answer may be "
                               "(%(size)s MiB). Select fewer or shorter columns, e.g. "
                               "left(column, 1000).") % {"size": max_size // 2**20})
-    columns = [str(column[0]) for column in described]
+    columns = unique_names([str(column[0]) for column in described])  # rows become objects
     types = [str(column[1]) for column in described]
     return SqlResult(columns, types, rows, bool(reason), reason)
