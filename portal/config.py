@@ -63,7 +63,8 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_SQL_MAX_ROWS", parse_int, "10000",
             "Rows an SQL query returns at most; beyond, the result says `records_truncated`."),
     Setting("DATASTORE_QUERY_TIMEOUT", parse_int, "10",
-            "Seconds a data query (records, aggregate, SQL) may run before it is stopped."),
+            "Seconds a data query (records, aggregate, SQL, its parsing included) may run "
+            "before it is stopped; one still running 2 s later is killed with its process."),
     Setting("DATASTORE_QUERY_PROCESSES", parse_int, "2",
             "Query processes each web process keeps for the data queries the public shapes "
             "(SQL, records, aggregates, profiles): at most this many run at once per web "
@@ -90,7 +91,8 @@ SETTINGS: list[Setting] = [
             "written cell by cell, about 10,000 rows of ten columns a second; beyond this the "
             "caller is pointed to CSV or Parquet, which have no limit."),
     Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
-            "Memory one data query may use (DuckDB's `memory_limit`, e.g. 512MB, 2GB)."),
+            "Memory DuckDB's buffers may use for one data query (its `memory_limit`, e.g. "
+            "512MB, 2GB), inside the query process's `DATASTORE_PROCESS_MEMORY`."),
     Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",
             "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
     Setting("DATASTORE_THREADS", parse_int, "2",

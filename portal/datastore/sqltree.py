@@ -146,5 +146,5 @@ def _unreadable(reason: str) -> SqlRefused:
 
 def _too_deep() -> SqlRefused:
     return SqlRefused(_("The statement nests expressions or subqueries more than %(depth)s "
-                        "levels deep (DATASTORE_SQL_MAX_DEPTH). Write it more simply.")
+                        "levels deep. Write it more simply.")
                       % {"depth": settings.DATASTORE_SQL_MAX_DEPTH})

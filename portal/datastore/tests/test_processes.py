@@ -39,7 +39,7 @@ def test_a_process_stuck_past_the_time_limit_is_killed_and_replaced(
     settings.DATASTORE_QUERY_TIMEOUT = 0.5
     first = processes.call(os.getpid)
     started = time.monotonic()
-    with translation.override("en"), pytest.raises(QueryTimeout, match="0.5 seconds"):
+    with translation.override("en"), pytest.raises(QueryTimeout, match=r"0\.5 seconds"):
         processes.call(time.sleep, 60)  # in one call: no interrupt reaches it
     assert time.monotonic() - started < 0.5 + processes.KILL_GRACE_SECONDS + 2
     assert processes.call(os.getpid) not in (first, os.getpid())

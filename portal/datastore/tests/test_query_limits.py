@@ -2,8 +2,6 @@
 process's address space), nesting, statement length and the size of an answer; each refusal is
 a 4xx in the door's shape that names the limit (issue 8, items 1 to 4)."""
 
-# ruff: noqa: S608 - the statements are what an attacker would send
-
 from __future__ import annotations
 
 import time
