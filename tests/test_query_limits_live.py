@@ -132,7 +132,7 @@ def ask(base: str, statement: str, door: int) -> int:
 def test_resource_bombs_leave_the_serving_processes_within_their_limits(
         live_server: LiveServer, agency: Agency, editor: User, settings: LazySettings,
         watch: Watch) -> None:
-    settings.DATASTORE_QUERY_TIMEOUT = 2
+    settings.DATASTORE_QUERY_TIMEOUT = 1
     table = str(ready(factories.make_dataset(agency=agency, user=editor), editor).pk)
     base = live_server.url
     assert ask(base, f'SELECT count(*) FROM "{table}"', 0) == 200  # the pool is up
