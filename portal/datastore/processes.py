@@ -108,24 +108,30 @@ class Pool:
             self._idle.put(None)
 
     def call(self, function: Callable[..., T], args: tuple[Any, ...], *, timeout: float) -> T:
-        worker = self._checkout(timeout)
         job = Job(function, args, translation.get_language() or settings.LANGUAGE_CODE,
                   _forwarded_settings())
+        worker = self._checkout(timeout)
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(timeout + KILL_GRACE_SECONDS):
-                self._discard(worker)
-                raise _timeout(timeout)
-            kind, payload, retire = worker.conn.recv()
-        except (EOFError, OSError):
+            kind, payload, retire = self._exchange(worker, job, timeout)
+        except BaseException:  # overrun, death, or anything else: the process goes
             self._discard(worker)
-            raise _died(self.memory) from None
+            raise
         if retire:
             self._discard(worker)
         else:
             self._idle.put(worker)
         result: T = _result(kind, payload)
         return result
+
+    def _exchange(self, worker: Worker, job: Job, timeout: float) -> tuple[str, Any, bool]:
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout + KILL_GRACE_SECONDS):
+                raise _timeout(timeout)
+            reply: tuple[str, Any, bool] = worker.conn.recv()
+        except (EOFError, OSError):
+            raise _died(self.memory) from None
+        return reply
 
     def close(self) -> None:
         while True:
@@ -214,7 +220,12 @@ def serve(conn: Connection, memory: int) -> None:
         except (EOFError, OSError):
             return
         reply = _run(job, memory)
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except Exception:  # an answer that cannot be sent: a fault of ours, said as such
+            logger.exception("query process")
+            conn.send(("failed", traceback.format_exc(), True))
+            return
         if reply[2]:
             return
 

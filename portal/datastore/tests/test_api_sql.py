@@ -18,16 +18,6 @@ from portal.lib import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def communes(agency: Agency, editor: User) -> Resource:
-    return ready(factories.make_dataset(agency=agency, user=editor), editor)
-
-
-@pytest.fixture
-def api() -> Api:
-    return Api(english_client())
-
-
 def sql(api: Api, statement: str, method: str = "get") -> Any:
     if method == "get":
         return api.call("get", "/sql", {"sql": statement})

@@ -7,6 +7,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -76,3 +77,9 @@ def test_the_fork_server_loads_django_but_never_duckdb() -> None:
              "assert 'duckdb' not in sys.modules, 'process_boot loaded DuckDB'")
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings"}
     subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env, check=True, timeout=120)
+
+
+def test_an_answer_that_cannot_cross_is_a_fault_and_the_pool_goes_on() -> None:
+    with pytest.raises(RuntimeError, match="query process failed"):
+        processes.call(threading.Lock)  # a lock cannot be pickled back
+    assert processes.call(len, "ab") == 2

@@ -11,25 +11,11 @@ import pytest
 from django.conf import LazySettings
 from django.test import Client
 
-from portal.accounts.models import User
-from portal.agencies.models import Agency
 from portal.api.tests.conftest import Api, error_of
 from portal.catalog.models import Resource
-from portal.datastore.tests.api_support import english_client, ready
 from portal.interop.tests.conftest import call
-from portal.lib import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def communes(agency: Agency, editor: User) -> Resource:
-    return ready(factories.make_dataset(agency=agency, user=editor), editor)
-
-
-@pytest.fixture
-def api() -> Api:
-    return Api(english_client())
 
 
 def v1(api: Api, statement: str) -> Any:
