@@ -188,8 +188,11 @@ def _time_limit(con: Connection, timeout: float | None) -> Iterator[None]:
         yield
     except duckdb.InterruptException:
         raise QueryTimeout(timeout_message(limit)) from None
-    except duckdb.OutOfMemoryException:
-        raise QueryTooLarge(memory_message(settings.DATASTORE_MEMORY_LIMIT)) from None
+    except duckdb.OutOfMemoryException as error:
+        # "bad allocation": the process's address space said no, not DuckDB's buffer manager
+        limit = settings.DATASTORE_PROCESS_MEMORY if "bad allocation" in str(error) \
+            else settings.DATASTORE_MEMORY_LIMIT
+        raise QueryTooLarge(memory_message(limit)) from None
     except duckdb.Error as error:
         raise _failed(error) from None
     finally:

@@ -152,3 +152,14 @@ def test_a_page_of_records_past_the_size_cap_is_refused_naming_the_limit(
     answer = call(client, "datastore_search", resource_id=str(communes.pk), limit=6)
     assert answer.status == 409
     assert "Ask for fewer rows" in answer.error["query"][0]
+
+
+def test_the_preview_page_says_in_vietnamese_when_a_page_passes_the_size_cap(
+        communes: Resource, settings: LazySettings) -> None:
+    settings.DATASTORE_MAX_RESULT_SIZE = 300
+    page = Client().get(f"/dataset/{communes.dataset.slug}/resource/{communes.pk}",
+                        headers={"HX-Request": "true"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'role="alert"' in html
+    assert "vượt quá mức một câu trả lời được chứa" in html
