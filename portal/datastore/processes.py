@@ -8,7 +8,7 @@ small pool of query processes per web process: each has an address-space limit
 and a query still running `KILL_GRACE_SECONDS` after its time limit is killed with its process,
 which is replaced. The web process holds only the answer, which is capped in bytes.
 
-    page = processes.call(query.records_here, table, wanted)
+    page = processes.call(query.records_from, storage.readable(table.file), table, wanted)
 
 `call` runs a module-level function of the data store in a query process, with the caller's
 language and the current DATASTORE_* settings, and returns its result or raises its
