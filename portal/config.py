@@ -78,7 +78,26 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_SQL_MAX_ROWS", parse_int, "10000",
             "Rows an SQL query returns at most; beyond, the result says `records_truncated`."),
     Setting("DATASTORE_QUERY_TIMEOUT", parse_int, "10",
-            "Seconds a data query (records, aggregate, SQL) may run before it is stopped."),
+            "Seconds a data query (records, aggregate, SQL, its parsing included) may run "
+            "before it is stopped; one still running 2 s later is killed with its process."),
+    Setting("DATASTORE_QUERY_PROCESSES", parse_int, "2",
+            "Query processes each web process keeps for the data queries the public shapes "
+            "(SQL, records, aggregates, profiles): at most this many run at once per web "
+            "process; others wait for one, up to `DATASTORE_QUERY_TIMEOUT`."),
+    Setting("DATASTORE_PROCESS_MEMORY", parse_size, "1GiB",
+            "Memory (address space) one query process may use: DuckDB's "
+            "`DATASTORE_MEMORY_LIMIT`, the lists and long texts DuckDB does not count, Python "
+            "and the answer. A query past it is stopped with a clear error; the web process "
+            "never holds more than the answer."),
+    Setting("DATASTORE_SQL_MAX_LENGTH", parse_int, "100000",
+            "Characters an SQL statement may have (`/api/v1/sql`, `datastore_search_sql`)."),
+    Setting("DATASTORE_SQL_MAX_DEPTH", parse_int, "100",
+            "How deeply expressions and subqueries of an SQL statement may nest (DuckDB's "
+            "`max_expression_depth`); deeper statements are refused while parsed."),
+    Setting("DATASTORE_MAX_RESULT_SIZE", parse_size, "16MiB",
+            "Largest answer of one data query (records, aggregate, SQL), counted as the JSON "
+            "of its values. An SQL result past it is cut and flagged `records_truncated`; a "
+            "page of records or aggregates past it is refused: ask for fewer rows."),
     Setting("DATASTORE_EXPORT_TIMEOUT", parse_int, "300",
             "Seconds an export (a table or a filtered selection as CSV, JSON, XLSX, Parquet, "
             "GeoJSON) may take to be written before it is stopped."),
@@ -87,7 +106,8 @@ SETTINGS: list[Setting] = [
             "written cell by cell, about 10,000 rows of ten columns a second; beyond this the "
             "caller is pointed to CSV or Parquet, which have no limit."),
     Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
-            "Memory one data query may use (DuckDB's `memory_limit`, e.g. 512MB, 2GB)."),
+            "Memory DuckDB's buffers may use for one data query (its `memory_limit`, e.g. "
+            "512MB, 2GB), inside the query process's `DATASTORE_PROCESS_MEMORY`."),
     Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",
             "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
     Setting("DATASTORE_THREADS", parse_int, "2",

@@ -24,7 +24,7 @@ from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
 from portal.datastore import exports, params, query, runs, selectors, services, storage
 from portal.datastore.encodings import ENCODING_CHOICES
-from portal.datastore.engine import QueryFailed, QueryTimeout
+from portal.datastore.engine import QueryFailed, QueryTimeout, QueryTooLarge
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable
 from portal.datastore.schemas import (
@@ -246,6 +246,7 @@ def _sql(request: HttpRequest, statement: str) -> HttpResponse:
                    for name, kind in zip(names, result.types, strict=True)],
         "records": [json_row(names, row) for row in result.rows],
         "records_truncated": result.truncated,
+        "records_truncated_reason": result.truncated_reason or None,
     })
 
 
@@ -314,7 +315,8 @@ def install_errors(api: NinjaAPI) -> None:
     408 would invite clients to repeat the same heavy query at once."""
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (query.QueryError, _on_query_error), (SqlRefused, _on_sql_refused),
-        (QueryFailed, _on_query_failed), (QueryTimeout, _on_query_timeout)]
+        (QueryFailed, _on_query_failed), (QueryTimeout, _on_query_timeout),
+        (QueryTooLarge, _on_query_too_large)]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
 
@@ -333,3 +335,8 @@ def _on_query_failed(request: HttpRequest, exc: QueryFailed) -> HttpResponse:
 
 def _on_query_timeout(request: HttpRequest, exc: QueryTimeout) -> HttpResponse:
     return error_response(503, exc.message, "query_timeout")
+
+
+def _on_query_too_large(request: HttpRequest, exc: QueryTooLarge) -> HttpResponse:
+    """Past the memory of a query process, or an answer too large: the request must change."""
+    return error_response(400, exc.message, "query_too_large", exc.field_errors)

@@ -19,7 +19,7 @@ import duckdb
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.lib.errors import ApplicationError
+from portal.lib.errors import ApplicationError, without_paths
 
 Connection = duckdb.DuckDBPyConnection
 DuckDBError = duckdb.Error
@@ -36,6 +36,22 @@ class QueryTimeout(ApplicationError):
 
 class QueryFailed(ApplicationError):
     pass
+
+
+class QueryTooLarge(ApplicationError):
+    """The query needed more memory than it may use, or its answer is too large."""
+
+
+def timeout_message(seconds: float) -> str:
+    return _("The query took longer than %(seconds)s seconds and was stopped. Add filters or "
+             "ask for fewer rows.") % {"seconds": f"{seconds:g}"}
+
+
+def memory_message(limit: int | str) -> str:
+    """`limit`: bytes, or DuckDB's own spelling of a size (512MB)."""
+    size = f"{limit // 2**20} MiB" if isinstance(limit, int) else limit
+    return _("The query needed more memory than one query may use (%(size)s) and was stopped. "
+             "Ask for fewer rows or columns, or build smaller lists and texts.") % {"size": size}
 
 
 def quote(name: str) -> str:
@@ -111,9 +127,14 @@ def _locked(tables: Mapping[str, Path], *, writable: list[Path],
         con.execute("SET allowed_paths = $files", {"files": files})
         con.execute("SET enable_external_access = false")
         con.execute("SET enable_progress_bar_print = false")  # a server has no terminal
+        # Deeper expressions are refused while parsing, before they can exhaust a stack.
+        con.execute(f"SET max_expression_depth = {int(settings.DATASTORE_SQL_MAX_DEPTH)}")
         con.execute("SET lock_configuration = true")
-        for name, path in tables.items():
+        for name, path in tables.items():  # reads each file's footer: it may be damaged
             con.execute(f"CREATE VIEW {quote(name)} AS {_rows(path)}")
+    except duckdb.Error as error:
+        con.close()
+        raise _failed(error) from None
     except BaseException:
         con.close()
         raise
@@ -143,10 +164,18 @@ def batches(con: Connection, sql: str, params: list[Any] | None = None, *, size:
     """The rows of a query, `size` at a time, as DuckDB streams them (its result is never
     materialised whole: see the exports' memory test). The time limit covers the whole read,
     including the time the caller spends between batches."""
-    with _time_limit(con, timeout):
-        cursor = con.execute(sql, params or [])
+    with streaming(con, sql, params, timeout=timeout) as cursor:
         while rows := cursor.fetchmany(size):
             yield rows
+
+
+@contextmanager
+def streaming(con: Connection, sql: str, params: list[Any] | None = None, *,
+              timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The cursor of a query, whose rows the caller fetches inside the block: DuckDB computes
+    them as they are fetched, all under the time limit."""
+    with _time_limit(con, timeout):
+        yield con.execute(sql, params or [])
 
 
 @contextmanager
@@ -158,16 +187,24 @@ def _time_limit(con: Connection, timeout: float | None) -> Iterator[None]:
     try:
         yield
     except duckdb.InterruptException:
-        raise QueryTimeout(_("The query took longer than %(seconds)s seconds and was stopped. "
-                             "Add filters or ask for fewer rows.") % {"seconds": limit}) from None
+        raise QueryTimeout(timeout_message(limit)) from None
+    except duckdb.OutOfMemoryException as error:
+        # "bad allocation": the process's address space said no, not DuckDB's buffer manager
+        limit = settings.DATASTORE_PROCESS_MEMORY if "bad allocation" in str(error) \
+            else settings.DATASTORE_MEMORY_LIMIT
+        raise QueryTooLarge(memory_message(limit)) from None
     except duckdb.Error as error:
-        raise QueryFailed(_("The query could not run: %(reason)s")
-                          % {"reason": _reason(error)}) from None
+        raise _failed(error) from None
     finally:
         timer.cancel()
 
 
+def _failed(error: duckdb.Error) -> QueryFailed:
+    return QueryFailed(_("The query could not run: %(reason)s") % {"reason": _reason(error)})
+
+
 def _reason(error: duckdb.Error) -> str:
-    """DuckDB's message without the internal detail it appends (first line only)."""
+    """DuckDB's message without the internal detail it appends (first line only), and without
+    the server's paths."""
     text = str(error).split("\n", 1)[0]
-    return text.split(": ", 1)[-1] if ": " in text else text
+    return without_paths(text.split(": ", 1)[-1] if ": " in text else text)

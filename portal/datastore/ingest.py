@@ -37,6 +37,7 @@ from portal.datastore.engine import (
 from portal.datastore.errors import IngestError
 from portal.datastore.geo import is_coordinate
 from portal.datastore.sources import Source, TableSource
+from portal.lib.errors import without_paths
 
 SAMPLE_ROWS = 20_000
 Progress = Callable[[float], None]
@@ -271,12 +272,18 @@ def _explain(error: DuckDBError) -> IngestError:
     if line:
         return IngestError(gettext_noop("The file could not be read at line %(line)s: "
                                         "%(reason)s"),
-                           line=line.group(1), reason=text.split("\n", 1)[0][-200:])
+                           line=line.group(1), reason=_first_line(text))
     if "Out of Memory" in text or "memory" in text.lower():
         return IngestError(gettext_noop("The file needs more memory than the portal may use. "
                                         "Split it into smaller files."))
     return IngestError(gettext_noop("The file could not be read: %(reason)s"),
-                       reason=text.split("\n", 1)[0][-200:])
+                       reason=_first_line(text))
+
+
+def _first_line(text: str) -> str:
+    """DuckDB's first line, kept for the agency: without the server's paths (the file's name
+    stays), then cut to its last 200 characters."""
+    return without_paths(text.split("\n", 1)[0])[-200:]
 
 
 @contextmanager

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
 
-from portal.datastore import storage
+from portal.datastore import processes, storage
 from portal.datastore.engine import Connection, quote, run, sandbox
 from portal.datastore.query import Table
 
@@ -77,9 +78,15 @@ def profile(table: Table) -> Profile:
 
 
 def compute(table: Table) -> Profile:
+    """The table's profile, computed in a query process (processes.py)."""
+    return processes.call(compute_from, storage.readable(table.file), table)
+
+
+def compute_from(path: Path, table: Table) -> Profile:
+    """`compute`, reading the table's file at `path` (in the process that runs it)."""
     fields = [described for described in table.fields if described["name"] != "_id"]
     chosen = fields[:MAX_COLUMNS]
-    with sandbox({"t": storage.readable(table.file)}) as con:
+    with sandbox({"t": path}) as con:
         columns = _summary(con, table.rows, chosen)
         _histograms(con, table.rows, columns)
     return Profile(table.rows, columns, len(fields) - len(chosen))

@@ -12,14 +12,16 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.datastore import storage
-from portal.datastore.engine import Connection, QueryTimeout, quote, run, sandbox
+from portal.datastore import processes, storage
+from portal.datastore.engine import Connection, QueryTimeout, QueryTooLarge, quote, run, sandbox
 from portal.datastore.inference import TYPE_CHOICES
+from portal.datastore.values import json_size
 from portal.lib.errors import ApplicationError
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "starts_with", "is_null")
@@ -115,6 +117,12 @@ def table_of(sheet: dict[str, Any], index: int = 0) -> Table:
 
 
 def records(table: Table, query: RecordsQuery) -> Page:
+    """A page of the table's records, read in a query process (processes.py)."""
+    return processes.call(records_from, storage.readable(table.file), table, query)
+
+
+def records_from(path: Path, table: Table, query: RecordsQuery) -> Page:
+    """`records`, reading the table's file at `path` (in the process that runs it)."""
     limit = _limit(query.limit)
     chosen = table.chosen(query.fields)
     where, params = _where(table, query.filters, query.q)
@@ -125,7 +133,7 @@ def records(table: Table, query: RecordsQuery) -> Page:
         page_where, page_params = [*where, after], [*params, *after_params]
     columns = ", ".join(quote(described["name"]) for described in chosen)
     page = f"ORDER BY {order} LIMIT {limit + 1} OFFSET {max(query.offset, 0)}"
-    with sandbox({"t": storage.readable(table.file)}) as con:
+    with sandbox({"t": path}) as con:
         # DuckDB reads the other columns late, only for the page's rows (top-N over Parquet).
         distinct = "DISTINCT " if query.distinct else ""
         rows = run(con, f"SELECT {distinct}{columns} FROM t{_clause(page_where)} {page}",
@@ -133,7 +141,7 @@ def records(table: Table, query: RecordsQuery) -> Page:
         total, estimated = _total(con, table, query, where, params) \
             if query.include_total else (None, False)
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = _bounded(rows[:limit])
     next_cursor = _cursor_after(query, chosen, rows) if more and not query.distinct else None
     return Page(chosen, rows, total, estimated, next_cursor)
 
@@ -158,6 +166,19 @@ def export_select(table: Table, query: RecordsQuery,
     if query.offset > 0:
         sql += f" OFFSET {int(query.offset)}"
     return sql, params, chosen
+
+
+def _bounded(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """`rows`, unless they make an answer larger than DATASTORE_MAX_RESULT_SIZE: a page cut
+    short would make clients that page by offset skip rows, so it is refused instead."""
+    size, limit = sum(json_size(row) for row in rows), settings.DATASTORE_MAX_RESULT_SIZE
+    if size > limit:
+        raise QueryTooLarge(_("These %(rows)s rows make about %(size)s MiB, more than one answer "
+                              "may hold (%(max)s MiB). Ask for fewer rows (limit) or columns.")
+                            % {"rows": len(rows), "size": -(-size // 2**20),
+                               "max": limit // 2**20},
+                            {"limit": [_("Too many rows for one answer.")]})
+    return rows
 
 
 def _limit(limit: int) -> int:
@@ -363,7 +384,15 @@ def _json_value(value: Any) -> Any:
 def aggregate(table: Table, *, group_by: list[str], metrics: list[Metric],
               filters: list[Filter], q: str = "", limit: int | None = None,
               ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
-    """Grouped metrics: (column names, rows, truncated)."""
+    """Grouped metrics: (column names, rows, truncated), computed in a query process."""
+    return processes.call(aggregate_from, storage.readable(table.file), table, group_by,
+                          metrics, filters, q, limit)
+
+
+def aggregate_from(path: Path, table: Table, group_by: list[str], metrics: list[Metric],
+                   filters: list[Filter], q: str = "", limit: int | None = None,
+                   ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """`aggregate`, reading the table's file at `path` (in the process that runs it)."""
     limit = _limit(settings.DATASTORE_MAX_ROWS if limit is None else limit)
     groups = [quote(table.field(name)["name"]) for name in group_by]
     selected = [*groups]
@@ -375,10 +404,10 @@ def aggregate(table: Table, *, group_by: list[str], metrics: list[Metric],
         order = ", ".join(f"{group} NULLS LAST" for group in groups)
         sql += f" GROUP BY {', '.join(groups)} ORDER BY {order}"
     sql += f" LIMIT {limit + 1}"
-    with sandbox({"t": storage.readable(table.file)}) as con:
+    with sandbox({"t": path}) as con:
         rows = run(con, sql, params).fetchall()
     names = [*group_by, *[metric.name for metric in metrics or [Metric("count")]]]
-    return names, rows[:limit], len(rows) > limit
+    return names, _bounded(rows[:limit]), len(rows) > limit
 
 
 def _metric_sql(table: Table, metric: Metric) -> str:

@@ -85,8 +85,8 @@ class DictionaryIn(Schema):
 
 
 class SqlIn(Schema):
-    sql: str = Field(max_length=100_000, description="One SELECT over resource tables, named "
-                                                     "by their id in double quotes.")
+    sql: str = Field(description="One SELECT over resource tables, named by their id in double "
+                                 "quotes; at most DATASTORE_SQL_MAX_LENGTH characters.")
 
 
 class FieldOut(Schema):
@@ -115,4 +115,8 @@ class AggregateOut(Schema):
 class SqlOut(Schema):
     fields: list[FieldOut]
     records: list[dict[str, Any]]
-    records_truncated: bool = Field(description="More rows than DATASTORE_SQL_MAX_ROWS.")
+    records_truncated: bool = Field(description="The result was cut: more rows than "
+                                                "DATASTORE_SQL_MAX_ROWS, or more bytes than "
+                                                "DATASTORE_MAX_RESULT_SIZE.")
+    records_truncated_reason: str | None = Field(
+        description="Why the result was cut: `rows` or `size`; null when it was not.")

@@ -75,3 +75,32 @@ def unique_names(names: list[str]) -> list[str]:
         seen.add(candidate)
         unique.append(candidate)
     return unique
+
+
+def json_size(value: Any) -> int:
+    """About how many bytes `value` takes in the API's JSON (text as UTF-8 with its quotes and
+    a separator; a number, date or time as the longest it may be written): to cap an answer
+    before writing it. Walked without recursion, so a deeply nested list costs no stack."""
+    size, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += (len(item) if item.isascii() else len(item.encode("utf-8", "replace"))) + 3
+        elif isinstance(item, bytes):
+            size += len(item) * 4 // 3 + 4
+        elif isinstance(item, list | tuple):
+            size += 2
+            stack.extend(item)
+        elif isinstance(item, dict):
+            size += 2
+            for key, nested in item.items():
+                stack.extend((str(key), nested))
+        else:
+            size += _SCALAR_SIZES.get(type(item), 34)
+    return size
+
+
+# The most characters a scalar takes (with a separator); others count as the longest, a
+# datetime with microseconds and an offset, quoted.
+_SCALAR_SIZES: dict[type, int] = {type(None): 5, bool: 6, int: 21, float: 25, Decimal: 25,
+                                  date: 13, time: 18, UUID: 39}

@@ -10,9 +10,11 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
+from portal.api.tests.conftest import Api
 from portal.catalog.models import Resource
 from portal.datastore import runs, services
 from portal.datastore.models import DataTable
+from portal.datastore.tests.api_support import english_client, ready
 from portal.lib import factories
 
 Ingest = Callable[..., tuple[Resource, DataTable]]
@@ -32,6 +34,18 @@ def ingest(agency: Agency, editor: User) -> Ingest:
         return resource, runs.run_ingestion(table.pk)
 
     return run
+
+
+@pytest.fixture
+def communes(agency: Agency, editor: User) -> Resource:
+    """A public resource whose table of Ninh Bình's communes has been read (api_support)."""
+    return ready(factories.make_dataset(agency=agency, user=editor), editor)
+
+
+@pytest.fixture
+def api() -> Api:
+    """The /api/v1 client of an anonymous caller who reads English."""
+    return Api(english_client())
 
 
 def rerun(table: DataTable) -> DataTable:

@@ -109,8 +109,10 @@ def datastore_search_sql(context: Context, data: Mapping[str, Any]) -> dict[str,
     """Run one read-only SELECT over resource tables, named by the resource's id in double
     quotes: SELECT "tên", count(*) FROM "<resource id>" GROUP BY 1.
 
-    :param sql: the statement; at most DATASTORE_SQL_MAX_ROWS rows are returned, and
-        `records_truncated` is true when there were more
+    :param sql: the statement (at most DATASTORE_SQL_MAX_LENGTH characters); at most
+        DATASTORE_SQL_MAX_ROWS rows and DATASTORE_MAX_RESULT_SIZE bytes are returned, and
+        `records_truncated` is true when there were more (`records_truncated_reason`: `rows`
+        or `size`)
     """
     params = Params(data)
     sql = params.required("sql")
@@ -130,6 +132,7 @@ def datastore_search_sql(context: Context, data: Mapping[str, Any]) -> dict[str,
     }
     if found.truncated:
         result["records_truncated"] = True
+        result["records_truncated_reason"] = found.truncated_reason
     return result
 
 
