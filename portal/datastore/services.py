@@ -27,10 +27,11 @@ from portal.audit.context import acting_as
 from portal.audit.models import Door
 from portal.catalog.models import Resource, ResourceKind
 from portal.datastore import storage
+from portal.datastore.choices import ReadChoices
 from portal.datastore.errors import IngestError
 from portal.datastore.inference import TYPE_CHOICES
 from portal.datastore.models import DataTable, State, TableVersion
-from portal.datastore.sources import NeedsEncoding, kind_of
+from portal.datastore.sources import NeedsEncoding, ReadOptions, kind_of
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
@@ -87,17 +88,24 @@ def _enqueue(table_id: int) -> None:
     ingest_table(table_id)
 
 
-def ingestion_request(*, user: Actor, resource: Resource, encoding: str | None = None) -> DataTable:
-    """The agency asks for a new run (after fixing the source, or choosing the encoding)."""
+def ingestion_request(*, user: Actor, resource: Resource,
+                      choices: ReadChoices | None = None) -> DataTable:
+    """The agency asks for a new run: after fixing the source, or choosing how to read it (the
+    encoding, the delimiter, a table's header row, keeping its footer rows)."""
     _require_edit(user, resource)
+    choices = choices or ReadChoices()
+    errors = choices.errors()
+    if errors:
+        raise ApplicationError(_("The file cannot be read with these choices."), errors)
     table = schedule_ingestion(resource)
     if table is None:
         raise ApplicationError(_("This resource is not a table the portal can read."))
-    if encoding is not None:
-        table.encoding = encoding
-        table.save(update_fields=["encoding"])
+    changed = choices.apply(table)
+    if changed:
+        table.save(update_fields=changed)
     audit.record(actor=user, action="datastore.request", target=resource,
-                 after={"encoding": table.encoding})
+                 after={"encoding": table.encoding, "delimiter": table.delimiter,
+                        "layout": table.layout})
     return table
 
 
@@ -167,7 +175,8 @@ def _ingest_into_version(table: DataTable, work: Path) -> DataTable:
 
     resource = table.resource
     source_path, sha256 = _obtain(resource, work)
-    source = open_source(source_path, kind=table_kind(resource) or "", encoding=table.encoding)
+    options = ReadOptions(encoding=table.encoding, delimiter=table.delimiter, layout=table.layout)
+    source = open_source(source_path, kind=table_kind(resource) or "", options=options)
     tables = ingest(source, work=work, dictionary=table.dictionary,
                     progress=_progress_saver(table.pk))
     number = (table.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -176,7 +185,8 @@ def _ingest_into_version(table: DataTable, work: Path) -> DataTable:
         name = f"datastore/{resource.pk}/v{number}/{index}.parquet"
         size = part.path.stat().st_size
         sheets.append({"name": part.name, "file": storage.store(part.path, name),
-                       "rows": part.rows, "size": size, "schema": part.schema})
+                       "rows": part.rows, "size": size, "schema": part.schema,
+                       "layout": part.layout})
     with transaction.atomic():
         version = TableVersion.objects.create(table=table, number=number, source_sha256=sha256,
                                               encoding=source.encoding, sheets=sheets)

@@ -32,6 +32,7 @@ from portal.datastore.forms import ColumnForm, EncodingForm, column_forms
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.profile import profile
 from portal.datastore.query import Table, table_of
+from portal.datastore.reading import ReadingPanel, reading_panel
 from portal.lib.errors import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class StatePanel:
     read_url: str
     encoding_form: EncodingForm | None = None
     samples: dict[str, list[str]] = field(default_factory=dict)
+    reading: ReadingPanel | None = None  # how the table shown was found in the file
 
 
 @dataclass
@@ -138,7 +140,7 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     index = (selectors.sheet_index(version, sheet_asked(request)) or 0) if version else 0
     sheet = table_of(sheets[index], index) if sheets else None
     section = DataSection(resource, table, version, sheet,
-                          state_panel(dataset, resource, table) if may_edit else None)
+                          state_panel(dataset, resource, table, index) if may_edit else None)
     if sheet is None or table is None:
         return section
     if len(sheets) > 1:  # other sheets have other columns: their own preview, chart and map
@@ -194,7 +196,8 @@ def _urls(request: HttpRequest, dataset: Dataset, resource: Resource,
             **{name: with_sheet(url, sheet) for name, url in urls.items()}}
 
 
-def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None) -> StatePanel:
+def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None,
+                sheet_index: int = 0) -> StatePanel:
     args = [dataset.slug, resource.pk]
     state = table.state if table is not None else ""
     panel = StatePanel(
@@ -209,6 +212,8 @@ def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None) -
         panel.encoding_form = EncodingForm(candidates=codes,
                                            initial={"encoding": next(iter(codes), "")})
         panel.samples = _samples(resource, codes)
+    elif not panel.polling and state != State.UNSUPPORTED:
+        panel.reading = reading_panel(resource, table, sheet_index)
     return panel
 
 
