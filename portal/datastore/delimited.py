@@ -81,7 +81,8 @@ def frame(path: Path, work: Path, *, delimiter: str, asked: dict[str, object],
     body = head[index + 1:] if size <= HEAD_BYTES else _tail(path, size, delimiter,
                                                              after=header.start)
     cut = layout.footer_start([record.cells for record in body], filled(header.cells))
-    found.below = [shown(record.line, record.cells) for record in body[cut:]]
+    found.below = [shown(record.line, record.cells) for record in body[cut:]
+                   if filled(record.cells)]
     end = size if found.footer_kept or cut == len(body) else body[cut].start
     cells = [header.cells[0].lstrip("\ufeff"), *header.cells[1:]]
     if header.start == 0 and end == size:

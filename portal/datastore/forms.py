@@ -50,7 +50,7 @@ class ReadingForm(StaffForm):
                     "Empty: found by the portal, below any title rows."))
     keep_footer = forms.BooleanField(
         label=_("Keep the rows under the table (totals, notes, signatures) in it"),
-        required=False)
+        required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args: Any, text: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

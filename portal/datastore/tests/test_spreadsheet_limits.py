@@ -121,7 +121,7 @@ ROW = b"<row>" + b"<c><v>1</v></c>" * 100 + b"</row>"
 MEASURE = """
 import json, resource, sys, tempfile
 from pathlib import Path
-resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # the machine is shared
+resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))  # the machine is shared
 import django
 django.setup()
 from portal.datastore.errors import IngestError
