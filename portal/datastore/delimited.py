@@ -81,7 +81,10 @@ def frame(path: Path, work: Path, *, delimiter: str, asked: dict[str, object],
     body = head[index + 1:] if size <= HEAD_BYTES else _tail(path, size, delimiter,
                                                              after=header.start)
     cut = layout.footer_start([record.cells for record in body], filled(header.cells))
-    found.below = [shown(record.line, record.cells) for record in body[cut:]
+    # The lines of a long file's last bytes are counted from 1; those before them are counted
+    # only when there is a footer to show.
+    before = _lines_before(path, body[0].start) if size > HEAD_BYTES and cut < len(body) else 0
+    found.below = [shown(before + record.line, record.cells) for record in body[cut:]
                    if filled(record.cells)]
     end = size if found.footer_kept or cut == len(body) else body[cut].start
     cells = [header.cells[0].lstrip("\ufeff"), *header.cells[1:]]
@@ -134,8 +137,8 @@ def _records(path: Path, offset: int, length: int, delimiter: str, *, whole: boo
 
 
 def _tail(path: Path, size: int, delimiter: str, *, after: int) -> list[Record]:
-    """The records of the file's last bytes (from the first whole line among them), numbered
-    by counting the lines before them."""
+    """The records of the file's last bytes, from the first whole line among them (its line
+    numbered 1)."""
     offset = max(after + 1, size - TAIL_BYTES)
     with path.open("rb") as handle:
         handle.seek(offset)
@@ -143,8 +146,7 @@ def _tail(path: Path, size: int, delimiter: str, *, after: int) -> list[Record]:
     if skipped == 0:
         return []
     start = offset + skipped
-    return _records(path, start, size - start, delimiter, whole=True,
-                    first_line=_lines_before(path, start) + 1)
+    return _records(path, start, size - start, delimiter, whole=True)
 
 
 def _lines_before(path: Path, offset: int) -> int:

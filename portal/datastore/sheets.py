@@ -34,12 +34,15 @@ from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
 from portal.datastore import layout
 from portal.datastore.layout import Layout, filled, shown
 
 CHUNK = 1 << 20
+ROOT_WINDOW = 1 << 16  # the root element (and its namespace prefix) is looked for this far
 RATIO_FLOOR = 1 << 20  # members smaller than this unpacked are not judged by their ratio
-CELL_LIMIT_MESSAGE = re.compile(r"Cell limit exceeded \((\d+) cells")
+CELL_LIMIT_MESSAGE = re.compile(r"Cell limit exceeded")
 
 
 class Refused(Exception):
@@ -121,23 +124,22 @@ def _resolve(target: str) -> str:
 
 def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: bytes,
            tags: tuple[bytes, ...], limit: int) -> int:
-    """Occurrences of the element starts `tags` (after "<" and the root element's namespace
-    prefix, if any) in one member, read to its end, which also checks its size and CRC; the
-    count stops once past `limit`."""
-    found, carry, patterns = 0, b"", [b"<" + tag for tag in tags]
+    """Occurrences of the element starts `tags` (after "<" and the namespace prefix of the
+    `root` element, if it has one) in one member, read to its end, which also checks its size
+    and CRC; the count stops once past `limit`."""
+    found, carry = 0, b""
     with archive.open(info) as member:
-        while chunk := member.read(CHUNK):
-            if root and not carry and not found:
-                prefix = re.search(rb"<(\w+:)?" + root + rb"\b", chunk)
-                if prefix and prefix.group(1):
-                    patterns = [b"<" + prefix.group(1) + tag for tag in tags]
+        chunk = member.read(max(CHUNK, ROOT_WINDOW))
+        prefix = re.search(rb"<(\w+:)?" + root + rb"\b", chunk) if root else None
+        patterns = [b"<" + (prefix.group(1) or b"" if prefix else b"") + tag for tag in tags]
+        while chunk:
             data = carry + chunk
             # An element cut between two chunks is counted once: what lay wholly in the carried
             # bytes was counted with the chunk before.
             found += sum(data.count(pattern) - carry.count(pattern) for pattern in patterns)
-            carry = data[-8:]
             if tags and found > limit:
                 break
+            carry, chunk = data[-8:], member.read(CHUNK)
     return found
 
 
@@ -160,8 +162,6 @@ class _Cells:
 def convert(path: Path, work: Path, *, max_cells: int,
             asked: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Each sheet with data as `work/sheet-<n>.csv`: [{"name", "csv", "layout"}]."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
-
     cells = _Cells(max_cells)
     written = []
     try:
@@ -179,8 +179,8 @@ def convert(path: Path, work: Path, *, max_cells: int,
     except PasswordError:
         raise Refused("password") from None
     except (CalamineError, ValueError, OSError) as error:
-        limit = CELL_LIMIT_MESSAGE.search(str(error))
-        if limit:
+        # calamine's own cap on the cells an ODS's repeated rows and columns may expand to
+        if CELL_LIMIT_MESSAGE.search(str(error)):
             raise Refused("too_many_cells", limit=max_cells) from None
         raise Refused("damaged") from None
     return written

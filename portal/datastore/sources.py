@@ -137,9 +137,9 @@ class CsvSource:
             head = handle.read(delimited.HEAD_BYTES).decode("utf-8", errors="replace")
         delimiter = self.options.delimiter or delimited.choose_delimiter(
             head, tab_first=self.path.suffix.lower() in (".tsv", ".tab"))
-        table, header, found = delimited.frame(path, work, delimiter=delimiter,
-                                               asked=asked_for(self.options.layout, "", True))
-        yield _csv_table("", table, delimiter, header, found.as_dict())
+        table, header, layout = delimited.frame(path, work, delimiter=delimiter,
+                                                asked=asked_for(self.options.layout, "", True))
+        yield _csv_table("", table, delimiter, header, layout.as_dict())
 
 
 def _decomposed(sample: bytes) -> bool:
@@ -208,7 +208,7 @@ def read_spreadsheet(path: Path, work: Path, options: ReadOptions) -> list[dict[
                "max_unpacked": settings.DATASTORE_MAX_UNPACKED_SIZE,
                "max_ratio": settings.DATASTORE_MAX_COMPRESSION_RATIO,
                "memory": parse_size(settings.DATASTORE_INGEST_MEMORY_LIMIT)}
-    done = subprocess.run([sys.executable, "-m", "portal.datastore.sheets"],  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "portal.datastore.sheets"],
                           input=json.dumps(request), capture_output=True, text=True,
                           cwd=PACKAGE_ROOT, check=False)
     try:

@@ -17,9 +17,9 @@ from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource
 from portal.catalog.staff_views import forbidden, staff_view
 from portal.datastore import selectors, services
-from portal.datastore.views import with_sheet
 from portal.datastore.choices import ReadChoices
 from portal.datastore.forms import EncodingForm, ReadingForm, add_service_errors, column_forms
+from portal.datastore.views import with_sheet
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 

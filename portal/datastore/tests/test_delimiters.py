@@ -107,7 +107,8 @@ def test_a_header_row_that_is_empty_is_refused_with_the_row(
         staff.post(f"{page_of(resource)}/data/read", {"reading": "1", "header_row": "40"})
     table = DataTable.objects.get(resource=resource)
     assert table.state == State.FAILED
-    assert table.current is not None and table.current.number == 1  # the good version stays
+    assert table.current is not None  # the good version stays
+    assert table.current.number == 1
     refused = staff.post(f"{page_of(resource)}/data/read", {"reading": "1", "header_row": "-1"})
     assert refused.status_code == 302
     assert DataTable.objects.get(resource=resource).layout == {"": {"header_row": 40}}

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from portal.api.tests.conftest import Api
 from portal.datastore.errors import render
 from portal.datastore.models import State
 from portal.datastore.signatures import identify
@@ -19,7 +20,6 @@ from portal.datastore.tests.api_support import english_client
 from portal.datastore.tests.conftest import Ingest
 from portal.datastore.tests.tables import xlsx
 from portal.datastore.tests.test_ingest import _ods
-from portal.api.tests.conftest import Api
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_a_pdf_renamed_csv_is_refused_naming_what_it_is_and_stays_downloadable(
     download = Client().get(f"/dataset/{resource.dataset.slug}/resource/{resource.pk}"
                             f"/download/{resource.file_name}")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
+    assert download.getvalue().startswith(b"%PDF-1.4")
 
 
 @pytest.mark.parametrize(("content", "filename", "words"), [

@@ -185,17 +185,23 @@ def test_census_counts_cells_with_values_not_empty_styled_ones(tmp_path: Path) -
     assert refused.value.code == "too_many_cells"
 
 
-def test_census_finds_cells_in_a_prefixed_sheet_and_across_chunk_edges(tmp_path: Path) -> None:
-    prefixed = (rows_xml(BODY).replace(b"<row", b"<x:row").replace(b"</row", b"</x:row")
-                .replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
-                .replace(b"<v>", b"<x:v>").replace(b"</v>", b"</x:v>")
-                .replace(b"<is>", b"<x:is>").replace(b"</is>", b"</x:is>"))
-    head = sheet_head(None).replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=").replace(
-        b"<sheetData>", b"<x:sheetData>")
+@pytest.mark.parametrize("chunk", [1 << 20, 5, 7], ids=["whole", "5-bytes", "7-bytes"])
+@pytest.mark.parametrize("prefixed", [False, True], ids=["plain", "prefixed"])
+def test_census_counts_each_cell_once_whatever_the_chunks_and_prefix(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, prefixed: bool) -> None:
+    monkeypatch.setattr(sheets, "CHUNK", chunk)
+    body, head, tail = rows_xml(BODY), sheet_head(None), SHEET_TAIL
+    if prefixed:
+        for tag in (b"row", b"c", b"v", b"is", b"t", b"sheetData", b"worksheet"):
+            body, head, tail = (part.replace(b"<" + tag + b" ", b"<x:" + tag + b" ")
+                                .replace(b"<" + tag + b">", b"<x:" + tag + b">")
+                                .replace(b"</" + tag + b">", b"</x:" + tag + b">")
+                                for part in (body, head, tail))
+        head = head.replace(b"xmlns=", b"xmlns:x=")
+    content = xlsx(head + body + tail)
+    census_of(content, tmp_path, max_cells=2000)  # 2,000 cells with data
     with pytest.raises(sheets.Refused):
-        census_of(xlsx(head + prefixed + b"</x:sheetData></x:worksheet>"), tmp_path)
-    census_of(xlsx(head + prefixed + b"</x:sheetData></x:worksheet>"), tmp_path,
-              max_cells=2000)
+        census_of(content, tmp_path, max_cells=1999)
 
 
 def test_census_refuses_what_unpacks_past_the_setting(tmp_path: Path) -> None:
