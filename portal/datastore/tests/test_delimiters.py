@@ -21,7 +21,7 @@ from portal.datastore.tests.api_support import english_client
 from portal.datastore.tests.tables import read
 from portal.lib import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_clients")]
 Commits = Callable[..., AbstractContextManager[list[Callable[[], None]]]]
 
 # Saved by Excel in a Vietnamese locale: ";" between cells, "," in a name and in decimals.
