@@ -5,6 +5,7 @@ header row, footer), and edit the data dictionary. The services check permission
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -48,8 +49,8 @@ def read_again(request: HttpRequest, name: str, resource_id: str) -> HttpRespons
     except PermissionDenied:
         raise
     except ApplicationError as error:
-        messages.error(request, " ".join([error.message, *(
-            message for messages_ in error.field_errors.values() for message in messages_)]))
+        messages.error(request, " ".join([error.message,
+                                          *chain.from_iterable(error.field_errors.values())]))
     else:
         messages.success(request, _("The file will be read again in a moment. This page shows "
                                     "the progress."))
