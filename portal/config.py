@@ -23,6 +23,14 @@ from portal.lib.env import (
 )
 from portal.ops.rates import parse_rate
 
+
+def parse_memory_size(raw: str) -> str:
+    """A memory size DuckDB reads (`768MB`, `2GB`) that the portal can read too: the spreadsheet
+    reader's address space is limited to it (MB and GB read as 2^20 and 2^30 bytes)."""
+    parse_size(raw)
+    return raw.strip()
+
+
 SETTINGS: list[Setting] = [
     Setting("DEBUG", parse_bool, "false",
             "Show Django's debug pages. Never in production."),
@@ -108,8 +116,9 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_MEMORY_LIMIT", parse_str, "512MB",
             "Memory DuckDB's buffers may use for one data query (its `memory_limit`, e.g. "
             "512MB, 2GB), inside the query process's `DATASTORE_PROCESS_MEMORY`."),
-    Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_str, "768MB",
-            "Memory one ingestion may use before DuckDB spills to disk under `VAR_DIR`."),
+    Setting("DATASTORE_INGEST_MEMORY_LIMIT", parse_memory_size, "768MB",
+            "Memory one ingestion may use: DuckDB spills to disk under `VAR_DIR` beyond it, and "
+            "a spreadsheet is read in a process that may not grow past it."),
     Setting("DATASTORE_THREADS", parse_int, "2",
             "Threads DuckDB uses for one query or ingestion."),
     Setting("DATASTORE_EXACT_TOTAL_SECONDS", parse_int, "2",
@@ -119,6 +128,15 @@ SETTINGS: list[Setting] = [
     Setting("DATASTORE_MAX_UNPACKED_SIZE", parse_size, "1GiB",
             "Largest size a zipped spreadsheet (XLSX, ODS) may unpack to; larger ones are "
             "refused as a possible zip bomb."),
+    Setting("DATASTORE_MAX_COMPRESSION_RATIO", parse_int, "100",
+            "How many times a part of a zipped spreadsheet larger than 1 MiB may be compressed "
+            "(real ones: 5 to 25 times); more is refused as a zip bomb."),
+    Setting("DATASTORE_MAX_CELLS", parse_int, "5000000",
+            "Cells with data a spreadsheet may hold (all sheets together). They are counted "
+            "before the spreadsheet is read and again while it is read, whatever its own "
+            "header says; beyond, the agency is asked for CSV, which has no such limit. The "
+            "reader holds a sheet in memory, some 70 bytes a cell besides its text: keep this "
+            "under `DATASTORE_INGEST_MEMORY_LIMIT` / 100."),
     Setting("DATASTORE_CACHE_DIR", parse_str, "",
             "Local copies of Parquet files when storage is remote (S3). Default: "
             "`VAR_DIR/datastore-cache`."),

@@ -22,7 +22,8 @@ from portal.api.auth import caller, writer
 from portal.api.errors import ApiError, error_response
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
-from portal.datastore import exports, params, query, runs, selectors, services, storage
+from portal.datastore import exports, formats, params, query, selectors, services, storage
+from portal.datastore.choices import ReadChoices
 from portal.datastore.encodings import ENCODING_CHOICES
 from portal.datastore.engine import QueryFailed, QueryTimeout, QueryTooLarge
 from portal.datastore.errors import render
@@ -33,6 +34,7 @@ from portal.datastore.schemas import (
     DictionaryIn,
     EncodingCandidateOut,
     IngestIn,
+    ReadingOut,
     RecordsOut,
     SqlIn,
     SqlOut,
@@ -71,13 +73,14 @@ def datastore_status(request: HttpRequest, resource_id: str) -> DatastoreOut:
 
 
 @router.post("/resources/{resource_id}/datastore", response={202: DatastoreOut},
-             summary="Read the resource's file again (optionally in a chosen encoding)")
+             summary="Read the resource's file again (optionally with a chosen encoding, "
+                     "delimiter, header row, footer)")
 def datastore_rerun(request: HttpRequest, resource_id: str,
                     payload: IngestIn | None = None) -> Status[DatastoreOut]:
     user = writer(request)
     resource = catalog.get_resource(user, resource_id)
-    encoding = payload.encoding if payload is not None else None
-    table = services.ingestion_request(user=user, resource=resource, encoding=encoding)
+    choices = ReadChoices(**payload.model_dump()) if payload is not None else None
+    table = services.ingestion_request(user=user, resource=resource, choices=choices)
     return Status(202, _status(request, resource, table))
 
 
@@ -97,7 +100,7 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
     current = table.current if table is not None else None
     sheets = current.sheets if current is not None else []
     state = table.state if table is not None else (
-        "not_requested" if runs.table_kind(resource) else "unsupported")
+        "not_requested" if formats.table_kind(resource) else "unsupported")
     return DatastoreOut(
         resource_id=resource.pk, state=state,
         progress=table.progress if table is not None else 0.0,
@@ -106,6 +109,9 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
         encoding_candidates=[
             EncodingCandidateOut(encoding=code, score=score, label=labels.get(code, code))
             for code, score in (table.encoding_candidates if table is not None else [])],
+        delimiter=table.delimiter if table is not None else "",
+        layout=table.layout if table is not None else {},
+        reading=[_reading(sheet) for sheet in sheets],
         version=current.number if current is not None else None,
         rows=current.rows if current is not None else None,
         fields=list(sheets[0]["schema"]["fields"]) if sheets else [],
@@ -123,6 +129,14 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
                            kwargs={"resource_id": resource.pk, "number": version.number})))
             for version in table.versions.all()],
     )
+
+
+def _reading(sheet: dict[str, Any]) -> ReadingOut:
+    found = sheet.get("layout") or {}
+    return ReadingOut(sheet=sheet["name"], header_row=found.get("header_row"),
+                      delimiter=found.get("delimiter", ""),
+                      rows_above=found.get("above", []), rows_below=found.get("below", []),
+                      footer_kept=bool(found.get("footer_kept")))
 
 
 # Records and aggregates ---------------------------------------------------------------------

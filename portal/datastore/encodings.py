@@ -136,7 +136,7 @@ def detect(sample: bytes) -> Detection:
     found = _by_byte_order_mark(sample) or _utf16_without_mark(sample)
     if found:
         return found
-    binary = _looks_binary(sample)
+    binary = looks_binary(sample)
     if sample.isascii():
         return Detection("utf-8", not binary, [("utf-8", 0.0 if binary else 1.0)])
     if _valid(sample, "utf-8") is not None:
@@ -179,7 +179,7 @@ def _valid(sample: bytes, encoding: str) -> str | None:
         return None
 
 
-def _looks_binary(sample: bytes) -> bool:
+def looks_binary(sample: bytes) -> bool:
     controls = len(sample.translate(None, bytes(range(0x20, 256)) + _TEXT_CONTROLS))
     return b"\x00" in sample or controls > len(sample) / 100
 

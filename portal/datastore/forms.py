@@ -1,4 +1,5 @@
-"""Forms of the agency's side of a table: the encoding to read it with, its data dictionary."""
+"""Forms of the agency's side of a table: how to read it (encoding, delimiter, header row,
+footer), its data dictionary."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.catalog.forms import StaffForm
+from portal.datastore.choices import DELIMITER_CHOICES, MAX_SHEET_NAME, ReadChoices
 from portal.datastore.display import type_label
 from portal.datastore.encodings import ENCODING_CHOICES
 from portal.datastore.inference import TYPE_CHOICES
+from portal.datastore.layout import MAX_HEADER_ROW
 from portal.lib.errors import ApplicationError
 
 
@@ -29,6 +32,35 @@ class EncodingForm(StaffForm):
         assert isinstance(choice, forms.ChoiceField)
         choice.choices = [(code, labels[code]) for code in first] + [
             (code, label) for code, label in ENCODING_CHOICES if code not in first]
+
+
+class ReadingForm(StaffForm):
+    """Where the table is in the file: the delimiter (text files only: the field is left out
+    for spreadsheets), and for the table shown, its header row and whether to keep the rows
+    under it. Posted with `reading`, so that a post without it leaves these as they are."""
+
+    reading = forms.CharField(widget=forms.HiddenInput, initial="1")
+    sheet = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_SHEET_NAME)
+    delimiter = forms.ChoiceField(
+        label=_("Delimiter between cells"), required=False,
+        choices=[("", _("Automatic (as the portal finds it)")), *DELIMITER_CHOICES])
+    header_row = forms.IntegerField(
+        label=_("Header row"), required=False, min_value=1, max_value=MAX_HEADER_ROW,
+        help_text=_("The number of the row that names the columns, as the file numbers it. "
+                    "Empty: found by the portal, below any title rows."))
+    keep_footer = forms.BooleanField(
+        label=_("Keep the rows under the table (totals, notes, signatures) in it"),
+        required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, *args: Any, text: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not text:
+            del self.fields["delimiter"]
+
+    def choices(self) -> ReadChoices:
+        data = self.cleaned_data
+        return ReadChoices(delimiter=data.get("delimiter"), sheet=data["sheet"] or "",
+                           header_row=data["header_row"] or 0, keep_footer=data["keep_footer"])
 
 
 class ColumnForm(StaffForm):

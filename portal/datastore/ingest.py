@@ -49,6 +49,7 @@ class Table:
     path: Path
     rows: int
     schema: dict[str, Any]
+    layout: dict[str, Any]  # how the table was found in the file (sources.TableSource.layout)
 
 
 def ingest(source: Source, *, work: Path, dictionary: dict[str, Any],
@@ -101,7 +102,7 @@ def _ingest_table(con: Connection, part: TableSource, work: Path, overrides: dic
         if name == part.geometry:
             described["type"] = "geojson"
         schema["fields"].append(described)
-    return Table(part.name, final, int(rows[0][0]) if rows else 0, schema)
+    return Table(part.name, final, int(rows[0][0]) if rows else 0, schema, part.layout)
 
 
 def _write(con: Connection, source: str, columns: list[tuple[str, str]],

@@ -32,10 +32,14 @@ class DataTable(models.Model):
     message = models.JSONField(_("message"), default=dict, blank=True)
     current = models.ForeignKey("TableVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
-    # What the agency chose: the source encoding when detection was unsure, the data
-    # dictionary (titles, descriptions, types, units per column).
+    # What the agency chose: the source encoding when detection was unsure, the delimiter of a
+    # text file, per table (sheet name, "" for a file with one table) the header row and
+    # whether to keep the footer rows ({"": {"header_row": 4, "keep_footer": true}}), the data
+    # dictionary (titles, descriptions, types, units per column). Empty: found by the portal.
     encoding = models.CharField(_("chosen encoding"), max_length=20, blank=True)
     encoding_candidates = models.JSONField(default=list, blank=True)
+    delimiter = models.CharField(_("chosen delimiter"), max_length=1, blank=True)
+    layout = models.JSONField(_("chosen header and footer rows"), default=dict, blank=True)
     dictionary = models.JSONField(_("data dictionary"), default=dict, blank=True)
     requested = models.DateTimeField(null=True, blank=True)
     started = models.DateTimeField(null=True, blank=True)

@@ -26,23 +26,14 @@ from portal.audit.models import Door
 from portal.catalog.models import Resource, ResourceKind
 from portal.datastore import runstate, storage
 from portal.datastore.errors import IngestError
+from portal.datastore.formats import table_kind
 from portal.datastore.ingest import Table, ingest
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.runstate import Heartbeat, Run
-from portal.datastore.sources import NeedsEncoding, kind_of, open_source
+from portal.datastore.sources import NeedsEncoding, ReadOptions, open_source
 from portal.lib.fetch import FetchRefused, download
 
 logger = logging.getLogger(__name__)
-
-
-def table_kind(resource: Resource) -> str | None:
-    """The kind of table a resource holds ('csv', 'spreadsheet', ...), None if not a table.
-
-    An API endpoint is not copied: its data changes with every call and it has its own API."""
-    if resource.kind == ResourceKind.API:
-        return None
-    name = resource.file.name if resource.kind == ResourceKind.FILE else resource.url
-    return kind_of(resource.format, (name or "").split("?", 1)[0])
 
 
 def run_ingestion(table_id: int, stamp: int | None = None) -> DataTable:
@@ -78,7 +69,8 @@ def _run(run: Run) -> None:
 def _ingest_into_version(run: Run, table: DataTable, work: Path, heartbeat: Heartbeat) -> None:
     resource = table.resource
     source_path, sha256 = _obtain(resource, work)
-    source = open_source(source_path, kind=table_kind(resource) or "", encoding=table.encoding)
+    options = ReadOptions(encoding=table.encoding, delimiter=table.delimiter, layout=table.layout)
+    source = open_source(source_path, kind=table_kind(resource) or "", options=options)
     tables = ingest(source, work=work, dictionary=table.dictionary, progress=heartbeat.progress)
     if not run.rows().exists():  # overtaken while reading: not even worth storing
         logger.info("ingestion run %s dropped: a newer request came", run.name)
@@ -96,6 +88,7 @@ def _store(run: Run, resource: Resource, tables: list[Table]) -> list[dict[str, 
     for index, part in enumerate(tables):
         size = part.path.stat().st_size
         sheets.append({"name": part.name, "rows": part.rows, "size": size, "schema": part.schema,
+                       "layout": part.layout,
                        "file": storage.store(part.path, f"{folder}/{index}.parquet")})
     return sheets
 

@@ -13,9 +13,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from portal.datastore.encodings import ENCODING_CHOICES
+from portal.datastore.choices import ENCODINGS, MAX_SHEET_NAME
+from portal.datastore.delimited import DELIMITERS
+from portal.datastore.layout import MAX_HEADER_ROW
 
-ENCODINGS = [code for code, _label in ENCODING_CHOICES]
 STATES = ("pending, running, ready, failed, needs_encoding, unsupported (not a table), "
           "not_requested (a table nobody has asked the portal to read yet)")
 
@@ -36,6 +37,26 @@ class VersionOut(Schema):
                                           "`?sheet=` for another).")
 
 
+class LeftOutRowOut(Schema):
+    row: int = Field(description="Its number in the file, from 1 (a spreadsheet's row).")
+    cells: list[str] = Field(description="Its filled cells (the first 20, cut at 200 "
+                                         "characters).")
+
+
+class ReadingOut(Schema):
+    """How the current version found one table in the file."""
+
+    sheet: str = Field(description="The sheet's name; \"\" for a file with one table.")
+    header_row: int | None = Field(description="The row that names the columns, from 1.")
+    delimiter: str = Field(description="The delimiter of a text file; empty for others.")
+    rows_above: list[LeftOutRowOut] = Field(description="Title rows above the header, left "
+                                                        "out of the table.")
+    rows_below: list[LeftOutRowOut] = Field(
+        description="Footer rows under the table (totals, notes, signatures): left out of the "
+                    "table, unless footer_kept.")
+    footer_kept: bool = Field(description="The agency asked to keep the footer rows.")
+
+
 class DatastoreOut(Schema):
     resource_id: uuid.UUID
     state: str = Field(description=STATES)
@@ -45,6 +66,13 @@ class DatastoreOut(Schema):
     encoding: str = Field(description="The encoding the agency chose; empty: detected.")
     encoding_candidates: list[EncodingCandidateOut] = Field(
         description="When state is needs_encoding: the encodings to choose from, best first.")
+    delimiter: str = Field(description="The delimiter the agency chose; empty: detected.")
+    layout: dict[str, dict[str, Any]] = Field(
+        description="What the agency chose per table (sheet name, \"\" for a file with one "
+                    "table): header_row, keep_footer.")
+    reading: list[ReadingOut] = Field(
+        description="How the current version found each table: header row, delimiter, rows "
+                    "left out above and below.")
     version: int | None = Field(description="The current version's number.")
     rows: int | None = Field(description="Rows of the current version's first sheet.")
     fields: list[dict[str, Any]] = Field(
@@ -61,15 +89,35 @@ class DatastoreOut(Schema):
 
 
 class IngestIn(Schema):
+    """What to change before the file is read again; what is left out stays as it was."""
+
     encoding: str | None = Field(
         None, description="The source's encoding, when detection was unsure; \"\" to detect "
                           "again.", json_schema_extra={"enum": ["", *ENCODINGS]})
+    delimiter: str | None = Field(
+        None, description="The delimiter of a text file; \"\" to detect again.",
+        json_schema_extra={"enum": ["", *DELIMITERS]})
+    sheet: str = Field("", max_length=MAX_SHEET_NAME,
+                       description="The table header_row and keep_footer are about: a sheet's "
+                                   "name; \"\" for the first (or only) table.")
+    header_row: int | None = Field(
+        None, ge=0, le=MAX_HEADER_ROW,
+        description="The row that names the columns, from 1; 0 to detect again.")
+    keep_footer: bool | None = Field(
+        None, description="Keep the footer rows (totals, notes, signatures) in the table.")
 
     @field_validator("encoding")
     @classmethod
     def _known(cls, value: str | None) -> str | None:
         if value not in (None, "", *ENCODINGS):
             raise ValueError(f"Choose one of: {', '.join(ENCODINGS)}.")
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _delimiter(cls, value: str | None) -> str | None:
+        if value not in (None, "", *DELIMITERS):
+            raise ValueError("Choose one of: , ; | or a tab.")
         return value
 
 

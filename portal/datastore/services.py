@@ -18,9 +18,10 @@ from portal.accounts.permissions import Action, can
 from portal.audit import services as audit
 from portal.catalog.models import Resource
 from portal.datastore import storage, tasks
+from portal.datastore.choices import ReadChoices
+from portal.datastore.formats import table_kind
 from portal.datastore.inference import TYPE_CHOICES
 from portal.datastore.models import DataTable, State, TableVersion
-from portal.datastore.runs import table_kind
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
@@ -71,18 +72,25 @@ def _delete_files(names: list[str]) -> None:
         storage.delete(name)
 
 
-@transaction.atomic  # the job is queued on commit: after the chosen encoding is saved
-def ingestion_request(*, user: Actor, resource: Resource, encoding: str | None = None) -> DataTable:
-    """The agency asks for a new run (after fixing the source, or choosing the encoding)."""
+@transaction.atomic  # the job is queued on commit: after the chosen ways of reading are saved
+def ingestion_request(*, user: Actor, resource: Resource,
+                      choices: ReadChoices | None = None) -> DataTable:
+    """The agency asks for a new run: after fixing the source, or choosing how to read it (the
+    encoding, the delimiter, a table's header row, keeping its footer rows)."""
     _require_edit(user, resource)
+    choices = choices or ReadChoices()
+    errors = choices.errors()
+    if errors:
+        raise ApplicationError(_("The file cannot be read with these choices."), errors)
     table = schedule_ingestion(resource)
     if table is None:
         raise ApplicationError(_("This resource is not a table the portal can read."))
-    if encoding is not None:
-        table.encoding = encoding
-        table.save(update_fields=["encoding"])
+    changed = choices.apply(table)
+    if changed:
+        table.save(update_fields=changed)
     audit.record(actor=user, action="datastore.request", target=resource,
-                 after={"encoding": table.encoding})
+                 after={"encoding": table.encoding, "delimiter": table.delimiter,
+                        "layout": table.layout})
     return table
 
 

@@ -1,35 +1,39 @@
 """What kind of table a file is, and how DuckDB reads each of its tables.
 
-Spreadsheets are read with python-calamine (XLSX, XLS, ODS) and written to UTF-8 CSV, one per
-sheet, after skipping the title rows above the header; text files in another encoding are
-converted to UTF-8 first (encodings.py). DuckDB then reads everything the same way.
+Before anything is parsed, the file's first bytes must say it is what its name or format says
+(signatures.py: a PDF renamed `.csv` is refused, naming what it is). Text files in another
+encoding are converted to UTF-8 first (encodings.py); their delimiter, header row and footer
+are found in delimited.py. Spreadsheets (XLSX, XLS, ODS) are written to UTF-8 CSV, one per
+sheet, by python-calamine in a child process with bounded memory (sheets.py). DuckDB then reads
+everything the same way. The agency may choose the encoding, the delimiter, and per table the
+header row and whether to keep the footer rows (ReadOptions).
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import json
+import logging
+import subprocess
+import sys
 import unicodedata
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
-from portal.datastore import encodings
+from portal.datastore import delimited, encodings, signatures
 from portal.datastore.engine import literal
 from portal.datastore.errors import IngestError
+from portal.datastore.layout import asked_for
+from portal.lib.env import parse_size
 
-FORMATS = {
-    "CSV": "csv", "TSV": "csv", "TXT": "csv", "TAB": "csv",
-    "XLSX": "spreadsheet", "XLSM": "spreadsheet", "XLS": "spreadsheet", "ODS": "spreadsheet",
-    "JSON": "json", "GEOJSON": "geojson", "PARQUET": "parquet",
-}
-HEADER_SEARCH_ROWS = 30
+logger = logging.getLogger(__name__)
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `python -m portal...` finds the portal
 
 
 class NeedsEncoding(IngestError):
@@ -42,10 +46,25 @@ class NeedsEncoding(IngestError):
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """What the agency chose about reading the file; empty values: found by the portal."""
+
+    encoding: str = ""
+    delimiter: str = ""
+    # By table (a sheet's name; "" for a file with one table): {"header_row": n (from 1),
+    # "keep_footer": true}.
+    layout: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+
+@dataclass(frozen=True)
 class TableSource:
     name: str  # the sheet's name; "" for a file with one table
     select: str  # a DuckDB SELECT over the source
     geometry: str = ""  # the column holding GeoJSON geometry, if any
+    # How the table was found in the file: header row, rows left out above and below it
+    # (layout.Layout.as_dict); empty for formats without rows around a table (JSON, Parquet).
+    layout: dict[str, Any] = field(default_factory=dict)
 
 
 class Source(Protocol):
@@ -54,19 +73,16 @@ class Source(Protocol):
     def tables(self, work: Path) -> Iterator[TableSource]: ...
 
 
-def kind_of(format_name: str, file_name: str) -> str | None:
-    """'csv', 'spreadsheet', 'json', 'geojson', 'parquet', or None for what is not a table."""
-    suffix = Path(file_name).suffix.lstrip(".").upper()
-    return FORMATS.get(format_name.strip().upper()) or FORMATS.get(suffix)
-
-
-def open_source(path: Path, *, kind: str, encoding: str = "") -> Source:
-    if path.stat().st_size == 0:
+def open_source(path: Path, *, kind: str, options: ReadOptions | None = None) -> Source:
+    options = options or ReadOptions()
+    if _is_empty(path):
         raise IngestError(gettext_noop("The file is empty."))
+    content = signatures.identify(path)
+    signatures.require(content, kind)
     if kind == "csv":
-        return CsvSource(path, encoding)
+        return CsvSource(path, options.encoding, options)
     if kind == "spreadsheet":
-        return SpreadsheetSource(path)
+        return SpreadsheetSource(path, content, options)
     if kind == "geojson" or (kind == "json" and _looks_like_geojson(path)):
         return GeoJsonSource(path)
     if kind == "json":
@@ -74,16 +90,28 @@ def open_source(path: Path, *, kind: str, encoding: str = "") -> Source:
     return ParquetSource(path)
 
 
+def _is_empty(path: Path) -> bool:
+    """No bytes, or only white space and a byte order mark."""
+    if path.stat().st_size > 4096:
+        return False
+    return not path.read_bytes().lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b" \t\r\n\x00")
+
+
 @dataclass
 class CsvSource:
     path: Path
     encoding: str = ""
+    options: ReadOptions = field(default_factory=ReadOptions)
 
     def tables(self, work: Path) -> Iterator[TableSource]:
         with self.path.open("rb") as handle:
-            sample = handle.read(256 * 1024)
+            sample = handle.read(delimited.HEAD_BYTES)
         if not self.encoding:
             found = encodings.detect(sample)
+            if not found.confident and encodings.looks_binary(sample):
+                raise IngestError(gettext_noop(
+                    "The file is not text: it holds bytes no CSV file has. Check that this is "
+                    "the table's file, saved as CSV."))
             if not found.confident:
                 raise NeedsEncoding(found.candidates)
             self.encoding = found.encoding
@@ -94,7 +122,13 @@ class CsvSource:
         if self.encoding not in ("utf-8", "ascii") or _decomposed(sample):
             path = work / "source-utf8.csv"
             encodings.transcode_to_utf8(self.path, path, self.encoding)
-        yield _csv_table("", path)
+        with path.open("rb") as handle:
+            head = handle.read(delimited.HEAD_BYTES).decode("utf-8", errors="replace")
+        delimiter = self.options.delimiter or delimited.choose_delimiter(
+            head, tab_first=self.path.suffix.lower() in (".tsv", ".tab"))
+        table, header, layout = delimited.frame(path, work, delimiter=delimiter,
+                                                asked=asked_for(self.options.layout, "", True))
+        yield _csv_table("", table, delimiter, header, layout.as_dict())
 
 
 def _decomposed(sample: bytes) -> bool:
@@ -102,15 +136,12 @@ def _decomposed(sample: bytes) -> bool:
     return not unicodedata.is_normalized("NFC", text)
 
 
-def _csv_table(name: str, path: Path, delimiter: str | None = None) -> TableSource:
+def _csv_table(name: str, path: Path, delimiter: str, header: list[str],
+               layout: dict[str, Any]) -> TableSource:
     """Every cell as text, RFC 4180 quoting, the header as the first row. The dialect is found
     here rather than by DuckDB's sniffer, which may skip rows it finds odd; and a row with more
     or fewer cells than the header is an error naming its line (usually a delimiter inside an
     unquoted cell), never a silently padded or widened table."""
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        head = handle.read(256 * 1024)
-    delimiter = delimiter or _delimiter(head, tab_first=path.suffix.lower() in (".tsv", ".tab"))
-    header = next(csv.reader(io.StringIO(head.lstrip("\ufeff")), delimiter=delimiter), [])
     if not any(cell.strip() for cell in header):
         raise IngestError(gettext_noop("The first line of the file should name the columns, "
                                        "but it is empty."))
@@ -118,30 +149,8 @@ def _csv_table(name: str, path: Path, delimiter: str | None = None) -> TableSour
     return TableSource(name, f"SELECT * FROM read_csv({literal(path)}, auto_detect = false, "
                              f"header = true, delim = {literal_text(delimiter)}, quote = '\"', "
                              f"escape = '\"', null_padding = false, strict_mode = true, "
-                             f"max_line_size = 4194304, columns = {{{columns}}})")
-
-
-DELIMITERS = (",", ";", "\t", "|")
-
-
-def _delimiter(head: str, *, tab_first: bool) -> str:
-    """The candidate that splits the first lines into the same number (> 1) of cells."""
-    lines = head.splitlines()[:50]
-    if len(head) == 256 * 1024 and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut
-    sample = "\n".join(lines)
-    best, best_score = ",", 0.0
-    for candidate in (("\t", ",", ";", "|") if tab_first else DELIMITERS):
-        try:
-            rows = list(csv.reader(io.StringIO(sample), delimiter=candidate))
-        except csv.Error:
-            continue
-        if not rows or len(rows[0]) < 2:
-            continue
-        score = sum(len(row) == len(rows[0]) for row in rows) / len(rows)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+                             f"max_line_size = 4194304, columns = {{{columns}}})",
+                       layout=layout)
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -165,61 +174,70 @@ def literal_text(text: str) -> str:
 @dataclass
 class SpreadsheetSource:
     path: Path
+    content: signatures.Content
+    options: ReadOptions = field(default_factory=ReadOptions)
     encoding: str = ""
 
     def tables(self, work: Path) -> Iterator[TableSource]:
-        from python_calamine import CalamineError, CalamineWorkbook
-
-        _refuse_bomb(self.path)
-        try:
-            book = CalamineWorkbook.from_path(str(self.path))
-        except (CalamineError, ValueError, OSError):
-            raise IngestError(gettext_noop("The spreadsheet could not be opened: it is damaged "
-                                           "or not a spreadsheet.")) from None
-        for index, name in enumerate(book.sheet_names):
-            rows = _rows_below_header(book.get_sheet_by_name(name).iter_rows())
-            if rows is None:
-                continue
-            target = work / f"sheet-{index}.csv"
-            write_csv(rows, target)
-            yield _csv_table(name, target, delimiter=",")
+        # The reader is told the format by the file's name: a link to it, named for its content.
+        named = work / f"source{self.content.extension}"
+        named.symlink_to(self.path.resolve())
+        for sheet in read_spreadsheet(named, work, self.options):
+            target = work / sheet["csv"]
+            with target.open(encoding="utf-8", newline="") as handle:
+                header = next(csv.reader(handle), [])
+            yield _csv_table(sheet["name"], target, ",", header, sheet["layout"])
 
 
-def _rows_below_header(rows: Iterator[list[Any]]) -> Iterator[list[Any]] | None:
-    """The header row (the first of the widest rows near the top, below any title rows) and
-    the rows after it, without empty rows; None for an empty sheet."""
-    head: list[list[Any]] = []
-    for row in rows:
-        head.append(row)
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
-    filled = [sum(1 for value in row if value not in (None, "")) for row in head]
-    if not filled or max(filled) == 0:
-        return None
-    widest = max(filled)
-    start = next(index for index, count in enumerate(filled) if count >= max(1, widest * 0.6))
-    width = max(len(row) for row in head)
+def read_spreadsheet(path: Path, work: Path, options: ReadOptions) -> list[dict[str, Any]]:
+    """Each sheet with data as a CSV file in `work`, written by sheets.py in a child process
+    whose address space is the ingestion's memory limit: [{"name", "csv", "layout"}]."""
+    request = {"path": str(path), "work": str(work), "layout": dict(options.layout),
+               "max_cells": settings.DATASTORE_MAX_CELLS,
+               "max_unpacked": settings.DATASTORE_MAX_UNPACKED_SIZE,
+               "max_ratio": settings.DATASTORE_MAX_COMPRESSION_RATIO,
+               "memory": parse_size(settings.DATASTORE_INGEST_MEMORY_LIMIT)}
+    done = subprocess.run([sys.executable, "-m", "portal.datastore.sheets"],
+                          input=json.dumps(request), capture_output=True, text=True,
+                          cwd=PACKAGE_ROOT, check=False)
+    try:
+        answer = json.loads(done.stdout) if done.returncode == 0 else {}
+    except ValueError:
+        answer = {}
+    if "sheets" not in answer and "error" not in answer:
+        logger.warning("the spreadsheet reader stopped (status %s): %s", done.returncode,
+                       done.stderr[-2000:])
+        answer = {"error": {"code": "memory", "params": {}}}
+    logger.debug("spreadsheet read with a peak of %s KiB", answer.get("peak_kib"))
+    if "error" in answer:
+        raise _refusal(answer["error"]["code"], answer["error"]["params"])
+    sheets: list[dict[str, Any]] = answer["sheets"]
+    return sheets
 
-    def rest() -> Iterator[list[Any]]:
-        for row in [*head[start:], *rows]:
-            if any(value not in (None, "") for value in row):
-                yield list(row) + [None] * (width - len(row))
 
-    return rest()
-
-
-def _refuse_bomb(path: Path) -> None:
-    """Refuse a zipped spreadsheet (XLSX, ODS) that unpacks to more than the setting allows."""
-    if not zipfile.is_zipfile(path):
-        return
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > settings.DATASTORE_MAX_UNPACKED_SIZE:
-        raise IngestError(gettext_noop("The spreadsheet unpacks to %(size)s MB, more than the "
-                                       "%(limit)s MB the portal reads. Save it as CSV, or split "
-                                       "it."),
-                          size=unpacked // 2**20,
-                          limit=settings.DATASTORE_MAX_UNPACKED_SIZE // 2**20)
+def _refusal(code: str, params: dict[str, Any]) -> IngestError:
+    """The reader's refusal (sheets.Refused) as a message the agency can act on."""
+    messages = {
+        "damaged": gettext_noop("The spreadsheet could not be opened: it is damaged or not a "
+                                "spreadsheet."),
+        "password": signatures.PASSWORD_PROTECTED,
+        "too_many_cells": gettext_noop("The spreadsheet holds more than %(limit)s cells with "
+                                       "data, the most the portal reads from a spreadsheet. "
+                                       "Save it as CSV (which has no such limit), or split it "
+                                       "into smaller files."),
+        "memory": gettext_noop("Reading the spreadsheet needs more memory than the portal may "
+                               "use. Save it as CSV (which is read with little memory), or "
+                               "split it into smaller files."),
+        "unpacked_too_large": gettext_noop("The spreadsheet unpacks to %(size)s MB, more than "
+                                           "the %(limit)s MB the portal reads. Save it as CSV, "
+                                           "or split it."),
+        "compression_ratio": gettext_noop("The spreadsheet is compressed %(ratio)s times, more "
+                                          "than the %(limit)s times a real spreadsheet is: it "
+                                          "looks like a zip bomb and is not read. Save it as "
+                                          "CSV, or save it again from Excel."),
+        "header_row_empty": delimited.HEADER_ROW_EMPTY,
+    }
+    return IngestError(messages.get(code, messages["damaged"]), **params)
 
 
 @dataclass
@@ -259,30 +277,3 @@ def _looks_like_geojson(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(4096)
     return b'"FeatureCollection"' in head
-
-
-# Cells of spreadsheets, written to CSV as the text the agency sees ---------------------------
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds") if value.time() != time() \
-            else value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
-
-
-def write_csv(rows: Iterator[list[Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        for row in rows:
-            writer.writerow([cell_text(value) for value in row])

@@ -1,7 +1,11 @@
-"""The agency's actions on a table: read the file again (with a chosen encoding), and edit the
-data dictionary. The services check permission (`permissions.can`) and write the audit trail."""
+"""The agency's actions on a table: read the file again (with a chosen encoding, delimiter,
+header row, footer), and edit the data dictionary. The services check permission
+(`permissions.can`) and write the audit trail."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from itertools import chain
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +18,9 @@ from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource
 from portal.catalog.staff_views import forbidden, staff_view
 from portal.datastore import selectors, services
-from portal.datastore.forms import EncodingForm, add_service_errors, column_forms
+from portal.datastore.choices import ReadChoices
+from portal.datastore.forms import EncodingForm, ReadingForm, add_service_errors, column_forms
+from portal.datastore.views import with_sheet
 from portal.lib.errors import ApplicationError, PermissionDenied
 
 
@@ -23,31 +29,49 @@ def _resource(request: HttpRequest, name: str, resource_id: str) -> tuple[Datase
     return dataset, catalog.get_resource(request.user, resource_id, dataset)
 
 
-def _data_anchor(dataset: Dataset, resource: Resource) -> str:
-    return reverse("catalog:resource_detail", args=[dataset.slug, resource.pk]) + "#data"
+def _data_anchor(dataset: Dataset, resource: Resource, sheet: str = "") -> str:
+    page = reverse("catalog:resource_detail", args=[dataset.slug, resource.pk])
+    return with_sheet(page, sheet) + "#data"
 
 
 @staff_view
 def read_again(request: HttpRequest, name: str, resource_id: str) -> HttpResponse:
-    """POST: read the file again, with the encoding the agency chose if it chose one."""
+    """POST: read the file again, with what the agency chose: the encoding, and (the reading
+    form) the delimiter, the header row and the footer of the table shown."""
     dataset, resource = _resource(request, name, resource_id)
     if request.method != "POST":
         return redirect(_data_anchor(dataset, resource))
-    form = EncodingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an encoding from the list."))
-        return redirect(_data_anchor(dataset, resource))
+    choices = _posted_choices(request)
+    if choices is None:
+        return redirect(_data_anchor(dataset, resource, request.POST.get("sheet", "")))
     try:
-        services.ingestion_request(user=request.user, resource=resource,
-                                   encoding=form.cleaned_data["encoding"] or None)
+        services.ingestion_request(user=request.user, resource=resource, choices=choices)
     except PermissionDenied:
         raise
     except ApplicationError as error:
-        messages.error(request, error.message)
+        messages.error(request, " ".join([error.message,
+                                          *chain.from_iterable(error.field_errors.values())]))
     else:
         messages.success(request, _("The file will be read again in a moment. This page shows "
                                     "the progress."))
-    return redirect(_data_anchor(dataset, resource))
+    return redirect(_data_anchor(dataset, resource, choices.sheet))
+
+
+def _posted_choices(request: HttpRequest) -> ReadChoices | None:
+    """The choices posted (None, with a message, when they are not valid)."""
+    form = EncodingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an encoding from the list."))
+        return None
+    encoding = form.cleaned_data["encoding"] or None
+    if not request.POST.get("reading"):
+        return ReadChoices(encoding=encoding)
+    reading = ReadingForm(request.POST, text="delimiter" in request.POST)
+    if not reading.is_valid():
+        messages.error(request, " ".join(str(error) for errors in reading.errors.values()
+                                         for error in errors))
+        return None
+    return replace(reading.choices(), encoding=encoding)
 
 
 @staff_view

@@ -10,7 +10,6 @@ from huey.contrib.djhuey import HUEY, close_db, db_periodic_task, db_task
 
 from portal.datastore import runstate
 from portal.datastore.models import DataTable
-from portal.datastore.runs import run_ingestion
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +18,10 @@ logger = logging.getLogger(__name__)
 def ingest_table(table_id: int, stamp: int | None = None) -> None:
     """Run request `stamp` of the table (None: a job queued before requests had stamps; it
     runs the latest request)."""
+    # DuckDB is loaded where a job runs, not by every process that loads the apps (the query
+    # processes' fork server loads them and must never hold DuckDB).
+    from portal.datastore.runs import run_ingestion
+
     try:
         run_ingestion(table_id, stamp)
     except DataTable.DoesNotExist:

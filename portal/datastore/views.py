@@ -26,12 +26,13 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import Action, can
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource, ResourceKind
-from portal.datastore import charts, errors, geo, preview, runs, selectors
+from portal.datastore import charts, errors, formats, geo, preview, selectors
 from portal.datastore.encodings import decode
 from portal.datastore.forms import ColumnForm, EncodingForm, column_forms
 from portal.datastore.models import DataTable, State, TableVersion
 from portal.datastore.profile import profile
 from portal.datastore.query import Table, table_of
+from portal.datastore.reading import ReadingPanel, reading_panel
 from portal.lib.errors import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class StatePanel:
     read_url: str
     encoding_form: EncodingForm | None = None
     samples: dict[str, list[str]] = field(default_factory=dict)
+    reading: ReadingPanel | None = None  # how the table shown was found in the file
 
 
 @dataclass
@@ -132,13 +134,13 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     table = selectors.data_table(resource)
     may_edit = can(request.user, Action.EDIT_DATASET, dataset)
     version = table.current if table is not None else None
-    if version is None and not (may_edit and runs.table_kind(resource) is not None):
+    if version is None and not (may_edit and formats.table_kind(resource) is not None):
         return None
     sheets = version.sheets if version is not None else []
     index = (selectors.sheet_index(version, sheet_asked(request)) or 0) if version else 0
     sheet = table_of(sheets[index], index) if sheets else None
     section = DataSection(resource, table, version, sheet,
-                          state_panel(dataset, resource, table) if may_edit else None)
+                          state_panel(dataset, resource, table, index) if may_edit else None)
     if sheet is None or table is None:
         return section
     if len(sheets) > 1:  # other sheets have other columns: their own preview, chart and map
@@ -194,7 +196,8 @@ def _urls(request: HttpRequest, dataset: Dataset, resource: Resource,
             **{name: with_sheet(url, sheet) for name, url in urls.items()}}
 
 
-def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None) -> StatePanel:
+def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None,
+                sheet_index: int = 0) -> StatePanel:
     args = [dataset.slug, resource.pk]
     state = table.state if table is not None else ""
     panel = StatePanel(
@@ -209,6 +212,8 @@ def state_panel(dataset: Dataset, resource: Resource, table: DataTable | None) -
         panel.encoding_form = EncodingForm(candidates=codes,
                                            initial={"encoding": next(iter(codes), "")})
         panel.samples = _samples(resource, codes)
+    elif not panel.polling and state != State.UNSUPPORTED:
+        panel.reading = reading_panel(resource, table, sheet_index)
     return panel
 
 

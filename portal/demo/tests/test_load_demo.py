@@ -211,12 +211,13 @@ def test_each_kind_of_demo_table_becomes_queryable(demo: Demo) -> None:
     is read by the job worker after `make run`; `portal datastore status` lists what is not)."""
     from portal.datastore import runs
     from portal.datastore import services as datastore
+    from portal.datastore.formats import table_kind
     from portal.datastore.models import State
     from portal.datastore.query import RecordsQuery, records, table_of
 
     formats: dict[str, Resource] = {}
     for resource in Resource.objects.order_by("created"):
-        if runs.table_kind(resource):
+        if table_kind(resource):
             formats.setdefault(resource.format, resource)
     assert set(formats) == {"CSV", "XLSX", "JSON", "GeoJSON"}
     with override_settings(MEDIA_ROOT=demo.media):

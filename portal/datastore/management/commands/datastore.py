@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import Resource
-from portal.datastore import runs, services
+from portal.datastore import formats, runs, services
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable, State
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         resources = list(Resource.objects.filter(pk__in=options["resources"]))
         if options["all"]:
             resources += [resource for resource in Resource.objects.exclude(
-                datatable__state=State.READY) if runs.table_kind(resource)]
+                datatable__state=State.READY) if formats.table_kind(resource)]
         if not resources:
             raise CommandError(_("Name resources by id, or use --all."))
         for resource in resources:
