@@ -162,9 +162,10 @@ def user_set_active(request: HttpRequest, username: str) -> HttpResponse:
     except ApplicationError as error:
         _refusal_as_message(request, error)
     else:
-        messages.success(request, (_("%(name)s is active again.") if active else _(
-            "%(name)s is deactivated: it can no longer log in, and its API tokens no longer "
-            "work.")) % {"name": account.username})
+        messages.success(request, (_(
+            "%(name)s is active again. The API tokens it had stay revoked.") if active else _(
+            "%(name)s is deactivated: it can no longer log in, and its API tokens are "
+            "revoked.")) % {"name": account.username})
     return redirect("accounts:user_edit", username=account.username)
 
 
