@@ -10,6 +10,7 @@ takes the place of what was asked for).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -72,11 +73,12 @@ def _api_response(request: HttpRequest, error: CkanError, code: str,
     return _json(body, error.status)
 
 
-def _in_callers_language(request: HttpRequest, answer: Any, *args: Any) -> HttpResponse:
+def _in_callers_language(request: HttpRequest, answer: Callable[..., HttpResponse],
+                         *args: Any) -> HttpResponse:
     # API clients are programs: they say which language they read (as the CKAN API does).
     language = translation.get_language_from_request(request)
     with translation.override(language):
-        response: HttpResponse = answer(request, *args)
+        response = answer(request, *args)
     response["Content-Language"] = language
     return response
 
