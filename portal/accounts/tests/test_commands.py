@@ -232,13 +232,13 @@ def test_reactivating_an_account_does_not_bring_back_its_api_tokens(editor: User
     gives back the account only, so a token that leaked stays dead."""
     plaintext = services.token_create(user=editor, name="harvester")[1]
     assert "revoked" in run("users", "deactivate", "editor")
-    run("users", "reactivate", "editor")
+    assert "stay revoked" in run("users", "reactivate", "editor")
+    assert "\trevoked (account deactivated)\t" in run("tokens", "list", "editor")
     assert client.get("/api/3/action/package_list",
                       HTTP_AUTHORIZATION=plaintext).status_code == 403
     assert client.get("/api/v1/tokens", HTTP_AUTHORIZATION=plaintext).status_code == 401
     token = ApiToken.objects.get(name="harvester")
     assert (token.revoked is not None, token.revoked_reason) == (True, "account_deactivated")
-    assert "\trevoked (account deactivated)\t" in run("tokens", "list", "editor")
     revoked = AuditEntry.objects.get(action="token.revoke")
     assert revoked.after["revoked_reason"] == "account_deactivated"
     assert (revoked.door, revoked.target_id) == (Door.COMMAND, str(token.pk))
