@@ -265,6 +265,11 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_warning": {"()": "portal.lib.logs.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV["LOG_LEVEL"]},
+    # A request for another site's host name is refused with 400 (docs/security.md): one line
+    # in the log, as a warning, not an error with a traceback.
+    "loggers": {"django.security.DisallowedHost": {
+        "level": "WARNING", "filters": ["one_line_warning"]}},
 }

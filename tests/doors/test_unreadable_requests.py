@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,6 +80,17 @@ def test_a_foreign_host_header_gets_400_in_ckans_envelope(live_server: LiveServe
     # The help link does not echo the forged host.
     assert body["help"] == "/api/3/action/help_show?name=package_list"
     assert "evil.example" not in answer.text
+
+
+def test_a_foreign_host_header_is_logged_as_one_line_warning(
+        live_server: LiveServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Scanners send them all day: a warning without a traceback, not an error."""
+    with caplog.at_level(logging.WARNING, logger="django.security.DisallowedHost"):
+        get_with_host(live_server, "/", "evil.example")
+    refused = [record for record in caplog.records
+               if record.name == "django.security.DisallowedHost"]
+    assert [(record.levelname, record.exc_info) for record in refused] == [("WARNING", None)]
+    assert "evil.example" in refused[0].getMessage()
 
 
 def test_the_portals_own_host_is_still_served(live_server: LiveServer) -> None:
