@@ -51,6 +51,8 @@ def test_preview_fragments_past_the_budget_get_the_message_in_place_of_the_table
     assert "Quá nhiều yêu cầu" in fragment  # the page's language: Vietnamese
     assert f"{refused['Retry-After']} giây" in fragment
     assert (refused["HX-Reswap"], refused["HX-Push-Url"]) == ("innerHTML", "false")
+    # Once the wait is over, a plain link opens the whole page at the page asked for.
+    assert f'href="{page_of(resource)}?page=4"' in fragment
 
 
 @pytest.mark.usefixtures("three_queries_an_hour")
