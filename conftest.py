@@ -12,8 +12,12 @@ from portal.agencies.defaults import load_default_sectors
 from portal.agencies.models import Agency, Sector
 from portal.catalog.defaults import load_default_licences
 from portal.catalog.models import Licence
+from portal.config import SETTINGS
 from portal.lib import factories
 from portal.ops.rates import Rate
+
+RATE_SETTINGS = ("RATE_LIMIT_ANONYMOUS", "RATE_LIMIT_ANONYMOUS_COSTLY", "RATE_LIMIT_TOKEN",
+                 "RATE_LIMIT_TOKEN_COSTLY", "RATE_LIMIT_LOGIN")
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +36,19 @@ def _cache_per_test(settings: LazySettings, tmp_path: Path) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": str(tmp_path)}}
     # Tests that are not about rate limits are not limited (portal/ops/tests set their own).
-    settings.RATE_LIMIT_ANONYMOUS = settings.RATE_LIMIT_TOKEN = settings.RATE_LIMIT_LOGIN = (
-        Rate(1_000_000, 60))
+    for name in RATE_SETTINGS:
+        setattr(settings, name, Rate(1_000_000, 60))
+
+
+@pytest.fixture
+def production_rate_limits(settings: LazySettings) -> dict[str, Rate]:
+    """The rate limits a portal runs with when nothing is configured (portal/config.py's
+    defaults), for tests that a real client gets through them."""
+    rates = {setting.name: setting.read({}) for setting in SETTINGS
+             if setting.name in RATE_SETTINGS}
+    for name, rate in rates.items():
+        setattr(settings, name, rate)
+    return rates
 
 
 @pytest.fixture(autouse=True, scope="session")

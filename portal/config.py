@@ -186,12 +186,20 @@ SETTINGS: list[Setting] = [
             "Sender of the portal's mail, e.g. `Cổng dữ liệu mở <noreply@ninhbinh.gov.vn>`. "
             "Default: `noreply@` and the host name of `SITE_URL` (`noreply@localhost` without "
             "it)."),
-    Setting("RATE_LIMIT_ANONYMOUS", parse_rate, "120/m",
-            "Requests to the APIs (and posts to public forms) one address may make without a "
-            "token: a count per `s`, `m`, `h` or `d`. Past it: HTTP 429 with Retry-After."),
-    Setting("RATE_LIMIT_TOKEN", parse_rate, "600/m",
-            "Requests to the APIs one API token may make (also the most one address may make "
-            "with tokens)."),
+    Setting("RATE_LIMIT_ANONYMOUS", parse_rate, "20000/h",
+            "Budget of one address without a token (the APIs, and pages for anonymous "
+            "visitors), in cost units per `s`, `m`, `h` or `d`: a catalogue read such as "
+            "`package_show` costs 1, a page 2, a search 1 per 10 rows asked (the table in "
+            "docs/security.md). Past it: HTTP 429 with Retry-After."),
+    Setting("RATE_LIMIT_ANONYMOUS_COSTLY", parse_rate, "60/m",
+            "Budget of one address without a token for costly work, in cost units: a data "
+            "query that filters, searches or sorts (and every preview fragment) 1, an "
+            "aggregate 2, an SQL statement 10, an export or a dump 20."),
+    Setting("RATE_LIMIT_TOKEN", parse_rate, "100000/h",
+            "Budget of one API token (and of one address using tokens), in cost units."),
+    Setting("RATE_LIMIT_TOKEN_COSTLY", parse_rate, "600/m",
+            "Budget of one API token (and of one address using tokens) for costly work, in "
+            "cost units."),
     Setting("RATE_LIMIT_LOGIN", parse_rate, "10/m",
             "Login form submissions one address may make, whatever the username."),
     Setting("LOGIN_FAILURE_LIMIT", parse_int, "5",

@@ -48,7 +48,9 @@ DATASTORE_MAX_COMPRESSION_RATIO = ENV["DATASTORE_MAX_COMPRESSION_RATIO"]
 DATASTORE_MAX_CELLS = ENV["DATASTORE_MAX_CELLS"]
 DATASTORE_CACHE_DIR = ENV["DATASTORE_CACHE_DIR"] or str(VAR_DIR / "datastore-cache")
 RATE_LIMIT_ANONYMOUS = ENV["RATE_LIMIT_ANONYMOUS"]
+RATE_LIMIT_ANONYMOUS_COSTLY = ENV["RATE_LIMIT_ANONYMOUS_COSTLY"]
 RATE_LIMIT_TOKEN = ENV["RATE_LIMIT_TOKEN"]
+RATE_LIMIT_TOKEN_COSTLY = ENV["RATE_LIMIT_TOKEN_COSTLY"]
 RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
 MAP_TILE_URL = ENV["MAP_TILE_URL"]
@@ -275,6 +277,11 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_warning": {"()": "portal.lib.logs.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV["LOG_LEVEL"]},
+    # A request for another site's host name is refused with 400 (docs/security.md): one line
+    # in the log, as a warning, not an error with a traceback.
+    "loggers": {"django.security.DisallowedHost": {
+        "level": "WARNING", "filters": ["one_line_warning"]}},
 }

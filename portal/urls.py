@@ -6,6 +6,10 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from portal.api.api import urls as api_v1_urls
 
+# A request Django cannot read (a Host not in ALLOWED_HOSTS, a form it cannot parse) is
+# refused with 400 in the shape of the door it came to.
+handler400 = "portal.ops.refusal.bad_request"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

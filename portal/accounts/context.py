@@ -13,8 +13,10 @@ from portal.accounts.permissions import Action, can, role_of
 def staff_links(request: HttpRequest) -> dict[str, Any]:
     """`can_manage_accounts` (sysadmins: every account) and `members_agency` (an agency
     admin's own agency, whose members it manages)."""
-    user = request.user
-    if role_of(user) is None:
+    # An error page for a request refused before authentication (a Host header that is not in
+    # ALLOWED_HOSTS, refused by CommonMiddleware) has no user: it shows no staff links.
+    user = getattr(request, "user", None)
+    if user is None or role_of(user) is None:
         return {}
     agency = getattr(user, "agency", None) if role_of(user) == Role.ADMIN else None
     return {"can_manage_accounts": can(user, Action.MANAGE_ACCOUNTS),

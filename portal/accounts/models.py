@@ -55,6 +55,11 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+class RevokeReason(models.TextChoices):
+    REQUESTED = "requested", _("revoked by its owner or an administrator")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("its account was deactivated")
+
+
 class ApiToken(models.Model):
     """A named key for programs acting as a user. Only a hash of the secret is kept.
 
@@ -72,6 +77,8 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why revoked"), max_length=30, blank=True,
+                                      choices=RevokeReason.choices)
 
     class Meta:
         verbose_name = _("API token")

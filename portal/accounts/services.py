@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from portal.accounts import mail
-from portal.accounts.models import AGENCY_ROLES, ApiToken, Role, User
+from portal.accounts.models import AGENCY_ROLES, ApiToken, RevokeReason, Role, User
 from portal.accounts.permissions import Action, can
 from portal.accounts.tokens import new_token
 from portal.audit import services as audit
@@ -160,19 +160,29 @@ def _refuse_last_sysadmin(user: User) -> None:
 
 @transaction.atomic
 def user_set_active(*, actor: Actor | None, user: User, active: bool) -> User:
-    """Deactivate (the account and its API tokens stop working) or reactivate an account."""
+    """Deactivate or reactivate an account. Deactivation revokes its API tokens, and
+    reactivation does not bring them back: the person makes new ones."""
     _check_manages(actor, user.role, user.agency)
     if not active:
         _refuse_last_sysadmin(user)
         if actor is not None and actor.pk == user.pk:
             raise ApplicationError(_("You cannot deactivate your own account: ask another "
                                      "administrator."))
+    # Also on reactivation: an account deactivated before deactivation revoked tokens (older
+    # versions) still holds unrevoked ones, which must not come back to life with it.
+    if not (active and user.is_active):
+        _revoke_tokens_of(actor=actor, user=user)
     before = audit.snapshot(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active", "is_staff", "is_superuser"])
     audit.record(actor=actor, action="user.reactivate" if active else "user.deactivate",
                  target=user, before=before, after=audit.snapshot(user, ["is_active"]))
     return user
+
+
+def _revoke_tokens_of(*, actor: Actor | None, user: User) -> None:
+    for token in ApiToken.objects.select_for_update().filter(owner=user, revoked=None):
+        _revoke(actor=actor, token=token, reason=RevokeReason.ACCOUNT_DEACTIVATED)
 
 
 @transaction.atomic
@@ -242,8 +252,14 @@ def token_revoke(*, actor: Actor | None, token: ApiToken) -> ApiToken:
     if actor is not None and not own and not can(actor, Action.MANAGE_ACCOUNTS):
         raise PermissionDenied(_("You may revoke only your own API tokens."))
     if token.revoked is None:
-        token.revoked = timezone.now()
-        token.save(update_fields=["revoked"])
-        audit.record(actor=actor, action="token.revoke", target=token,
-                     before={"revoked": None}, after=audit.snapshot(token, ["revoked"]))
+        _revoke(actor=actor, token=token, reason=RevokeReason.REQUESTED)
     return token
+
+
+def _revoke(*, actor: Actor | None, token: ApiToken, reason: RevokeReason) -> None:
+    token.revoked = timezone.now()
+    token.revoked_reason = reason
+    token.save(update_fields=["revoked", "revoked_reason"])
+    audit.record(actor=actor, action="token.revoke", target=token,
+                 before={"revoked": None, "revoked_reason": ""},
+                 after=audit.snapshot(token, ["revoked", "revoked_reason"]))

@@ -27,6 +27,7 @@ from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency
 from portal.catalog.staff_views import forbidden, staff_view
 from portal.lib.errors import ApplicationError, NotFound, PermissionDenied
+from portal.lib.htmx import is_fragment
 from portal.lib.net import site_url
 from portal.security import services as security
 
@@ -40,12 +41,6 @@ def signed_in(request: HttpRequest) -> User:
 
 def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    """htmx asks for the results only, except when restoring its history (the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 def managed_account(request: HttpRequest, username: str) -> User:
@@ -87,7 +82,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET)
     page = Paginator(selectors.accounts(form.to_filter()), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    template = "_user_results.html" if _is_fragment(request) else "user_list.html"
+    template = "_user_results.html" if is_fragment(request) else "user_list.html"
     response = render(request, f"accounts/staff/{template}", {
         "form": form, "page": page, "hx_target": "#account-results"})
     patch_vary_headers(response, ["HX-Request"])
@@ -167,9 +162,10 @@ def user_set_active(request: HttpRequest, username: str) -> HttpResponse:
     except ApplicationError as error:
         _refusal_as_message(request, error)
     else:
-        messages.success(request, (_("%(name)s is active again.") if active else _(
-            "%(name)s is deactivated: it can no longer log in, and its API tokens no longer "
-            "work.")) % {"name": account.username})
+        messages.success(request, (_(
+            "%(name)s is active again. The API tokens it had stay revoked.") if active else _(
+            "%(name)s is deactivated: it can no longer log in, and its API tokens are "
+            "revoked.")) % {"name": account.username})
     return redirect("accounts:user_edit", username=account.username)
 
 

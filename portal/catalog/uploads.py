@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.utils.translation import gettext as _
 
 TOO_LARGE = "portal_upload_too_large"
 
@@ -56,3 +57,12 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
 def upload_was_too_large(request: Any) -> bool:
     return bool(getattr(request, TOO_LARGE, False))
+
+
+def unreadable_form_message() -> str:
+    """Why Django's parser refused a multipart form, said so that an editor can act: it
+    refuses a part whose headers pass 1,024 bytes, which a file name of a few hundred
+    characters does (a Vietnamese letter takes up to 3 bytes). Every door says the same."""
+    return _("The form could not be read. Most often the file name is too long: the headers of "
+             "each part of a form may hold at most 1,024 bytes (about 300 letters of a "
+             "Vietnamese file name). Shorten the file name and send the file again.")

@@ -48,6 +48,7 @@ from portal.catalog.selectors import (
 from portal.catalog.templatetags.catalog_extras import download_url, safe_url
 from portal.datastore import views as data_views
 from portal.lib.errors import NotFound
+from portal.lib.htmx import is_fragment
 from portal.lib.places import unit_name
 from portal.lib.text import render_markdown
 
@@ -151,12 +152,6 @@ def _facets(results: QuerySet[Dataset], query: DatasetQuery) -> list[FacetGroup]
     ]
 
 
-def _is_fragment(request: HttpRequest) -> bool:
-    """htmx asks for the results only, except when restoring its history (the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
-
 @require_safe
 def dataset_list(request: HttpRequest) -> HttpResponse:
     query = read_query(request)
@@ -169,7 +164,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
         "sort_choices": SORT_CHOICES,
         "filtered": bool(query.q) or any(getattr(query, attr) for attr in FILTER_PARAMS),
     }
-    template = "_results.html" if _is_fragment(request) else "dataset_list.html"
+    template = "_results.html" if is_fragment(request) else "dataset_list.html"
     response = render(request, f"catalog/public/{template}", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -281,7 +276,7 @@ def resource_detail(request: HttpRequest, name: str, resource_id: str) -> HttpRe
     filters are this page's parameters; htmx asks this same address for the table alone."""
     dataset = _dataset_or_404(request, name)
     resource = _resource_or_404(request, dataset, resource_id)
-    if _is_fragment(request):
+    if is_fragment(request):
         return data_views.preview_fragment(request, resource)
     response = render(request, "catalog/public/resource_detail.html", {
         "dataset": dataset,

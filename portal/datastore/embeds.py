@@ -27,7 +27,6 @@ from portal.datastore.query import Table
 from portal.datastore.views import (
     absolute,
     api_path,
-    is_fragment,
     map_settings,
     render_preview,
     sheet_asked,
@@ -35,6 +34,7 @@ from portal.datastore.views import (
     with_sheet,
 )
 from portal.lib.errors import NotFound
+from portal.lib.htmx import is_fragment
 
 View = Callable[..., HttpResponse]
 

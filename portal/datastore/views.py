@@ -34,6 +34,7 @@ from portal.datastore.profile import profile
 from portal.datastore.query import Table, table_of
 from portal.datastore.reading import ReadingPanel, reading_panel
 from portal.lib.errors import ApplicationError, NotFound
+from portal.lib.htmx import is_fragment
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +60,6 @@ def with_sheet(path: str, sheet: str) -> str:
 
 def absolute(request: HttpRequest, path: str) -> str:
     return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
-
-
-def is_fragment(request: HttpRequest) -> bool:
-    """htmx asks for a fragment, except when restoring its history (the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 def titles_of(table: DataTable | None) -> dict[str, str]:

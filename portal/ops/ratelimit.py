@@ -1,17 +1,20 @@
-"""Rate limits on both APIs, the login form and public forms (issue 3, item 8).
+"""Rate limits on both APIs, the pages and the login form: budgets of cost, not counts of calls.
 
-Counters live in Django's cache (`CACHES` in settings: Redis when `REDIS_URL` is set, so every
+Each request has a price (`prices.py`): units in its caller's budget, and for costly work
+(data queries that filter or sort, SQL, exports) units in a second, strict budget. Who pays:
+
+- without a token (the APIs, and pages for anonymous visitors): the address,
+  `RATE_LIMIT_ANONYMOUS` and `RATE_LIMIT_ANONYMOUS_COSTLY`;
+- with a token (the APIs): the token (a SHA-256 of it: no database lookup here),
+  `RATE_LIMIT_TOKEN` and `RATE_LIMIT_TOKEN_COSTLY`; and the address at the same rates, so
+  inventing tokens does not buy a fresh budget for each request;
+- a POST to a login form: the address, `RATE_LIMIT_LOGIN` (one unit a try);
+- signed-in staff using pages: nobody (django-axes guards their logins).
+
+Budgets live in Django's cache (`CACHES` in settings: Redis when `REDIS_URL` is set, so every
 app copy shares them; a file cache under `VAR_DIR` otherwise, shared by the workers of one
-machine). Each counter is a fixed window of the rate's length, offset by a hash of its key so
-that callers' windows do not all reset at the same second.
-
-- `/api/...` (and `/datastore/dump/...`) without a token: per address, `RATE_LIMIT_ANONYMOUS`.
-- `/api/...` with a token: per token (a SHA-256 of it: no database lookup here),
-  `RATE_LIMIT_TOKEN`; and per address at the same rate, so inventing tokens does not buy a
-  fresh counter for each request.
-- POST to a login form: per address, `RATE_LIMIT_LOGIN`.
-- POST to any other page by an anonymous visitor (public forms): per address,
-  `RATE_LIMIT_ANONYMOUS`.
+machine). Each is a fixed window of the rate's length, offset by a hash of its key so that
+callers' windows do not all reset at the same second.
 """
 
 from __future__ import annotations
@@ -31,12 +34,11 @@ from django.urls import NoReverseMatch, reverse
 
 from portal.accounts.tokens import TokenRefused, token_from_header
 from portal.lib.net import client_address
+from portal.ops.prices import API_PREFIXES, Price, price_of
 from portal.ops.rates import Rate
 from portal.ops.refusal import too_many_requests
 
 CACHE_ALIAS = "default"
-# The APIs, and CKAN's DataStore dump, which costs as much as an API export.
-API_PREFIXES = ("/api/", "/datastore/dump/")
 # URL names of the forms that take a password or a second factor: RATE_LIMIT_LOGIN.
 LOGIN_URL_NAMES = ("accounts:login", "admin:login", "security:verify")
 # A counter outlives its window by a little, so that a late increment still finds it.
@@ -45,42 +47,47 @@ EXPIRY_MARGIN = 5
 
 @dataclass(frozen=True)
 class Bucket:
-    """One counter: what is counted (`scope`), for whom (`key`), at which rate."""
+    """One budget: what is counted (`scope`), for whom (`key`), at which rate, and what this
+    request takes from it (`cost`)."""
 
     scope: str
     key: str
     rate: Rate
+    cost: int = 1
 
 
 @dataclass(frozen=True)
 class Usage:
-    count: int
+    spent: int  # units spent in this window before this request
     limit: int
-    retry_after: int  # seconds until this counter's window resets
+    retry_after: int  # seconds until this budget's window resets
 
     @property
     def exceeded(self) -> bool:
-        return self.count > self.limit
+        """The budget was spent before this request. A request dearer than what is left still
+        passes (once): a budget smaller than one export must not forbid exports altogether."""
+        return self.spent >= self.limit
 
 
 def hit(bucket: Bucket, now: float | None = None) -> Usage:
-    """Count one request in `bucket` and say where it stands."""
+    """Take this request's cost from `bucket` and say where it stands."""
     seconds = bucket.rate.seconds
     offset = zlib.crc32(f"{bucket.scope}:{bucket.key}".encode()) % seconds
     window, elapsed = divmod(int(time() if now is None else now) - offset, seconds)
     cache_key = f"ratelimit:{bucket.scope}:{bucket.rate}:{window}:{bucket.key}"
-    count = _increment(caches[CACHE_ALIAS], cache_key, seconds + EXPIRY_MARGIN)
-    return Usage(count=count, limit=bucket.rate.count, retry_after=seconds - elapsed)
+    total = _increment(caches[CACHE_ALIAS], cache_key, bucket.cost, seconds + EXPIRY_MARGIN)
+    return Usage(spent=total - bucket.cost, limit=bucket.rate.count,
+                 retry_after=seconds - elapsed)
 
 
-def _increment(store: BaseCache, key: str, timeout: int) -> int:
-    if store.add(key, 1, timeout=timeout):
-        return 1
+def _increment(store: BaseCache, key: str, cost: int, timeout: int) -> int:
+    if store.add(key, cost, timeout=timeout):
+        return cost
     try:
-        return int(store.incr(key))
+        return int(store.incr(key, cost))
     except ValueError:  # expired between add and incr: this request opens a new window
-        store.set(key, 1, timeout=timeout)
-        return 1
+        store.set(key, cost, timeout=timeout)
+        return cost
 
 
 def limited_address(request: HttpRequest) -> str:
@@ -115,23 +122,33 @@ def login_paths() -> frozenset[str]:
     return frozenset(paths)
 
 
+def charged(scope: str, key: str, price: Price, budget: Rate, costly: Rate) -> list[Bucket]:
+    """The budgets `price` is taken from: the caller's, and the strict one for costly work."""
+    buckets = [Bucket(scope, key, budget, price.units)]
+    if price.costly:
+        buckets.append(Bucket(f"{scope}-costly", key, costly, price.costly))
+    return buckets
+
+
 def buckets_for(request: HttpRequest) -> list[Bucket]:
-    """The counters a request counts in; none for signed-in staff using pages."""
+    """The budgets a request takes its price from; none for signed-in staff using pages."""
     address = limited_address(request)
     if request.path.startswith(API_PREFIXES):
+        price = price_of(request)
         token = presented_token(request)
         if token is None:
-            return [Bucket("api-address", address, settings.RATE_LIMIT_ANONYMOUS)]
+            return charged("address", address, price, settings.RATE_LIMIT_ANONYMOUS,
+                           settings.RATE_LIMIT_ANONYMOUS_COSTLY)
         digest = hashlib.sha256(token.encode()).hexdigest()
-        return [Bucket("api-token", digest, settings.RATE_LIMIT_TOKEN),
-                Bucket("api-token-address", address, settings.RATE_LIMIT_TOKEN)]
-    if request.method != "POST":
-        return []
-    if request.path in login_paths():
+        budgets = (settings.RATE_LIMIT_TOKEN, settings.RATE_LIMIT_TOKEN_COSTLY)
+        return [*charged("token", digest, price, *budgets),
+                *charged("token-address", address, price, *budgets)]
+    if request.method == "POST" and request.path in login_paths():
         return [Bucket("login", address, settings.RATE_LIMIT_LOGIN)]
-    if not request.user.is_authenticated:
-        return [Bucket("form", address, settings.RATE_LIMIT_ANONYMOUS)]
-    return []
+    if request.user.is_authenticated:
+        return []
+    return charged("address", address, price_of(request), settings.RATE_LIMIT_ANONYMOUS,
+                   settings.RATE_LIMIT_ANONYMOUS_COSTLY)
 
 
 class RateLimitMiddleware:

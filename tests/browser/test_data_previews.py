@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import LazySettings
 from playwright.sync_api import Page, Request, Route, expect
 
 from portal.agencies.models import Agency
 from portal.catalog.models import Resource
 from portal.datastore.tests.tables import ready_resource
 from portal.lib import factories
+from portal.ops.rates import Rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +98,24 @@ def test_the_table_sorts_and_pages_through_htmx_without_reloading(
     assert "q=Hoa" in page.url
     page.go_back()
     expect(page.locator("#data-preview")).to_contain_text("Rows 26–50 of 60")
+
+
+def test_past_the_rate_limit_the_table_says_so_in_its_place_and_the_page_stays(
+        page: Page, live_server: object, communes: Resource, settings: LazySettings) -> None:
+    """Each htmx page of the table is a data query for an anonymous visitor (one allowed
+    here): the refusal takes the table's place, the rest of the page and the address stay."""
+    settings.RATE_LIMIT_ANONYMOUS_COSTLY = Rate(1, 3600)
+    page.goto(page_url(live_server, communes))
+    page.evaluate("window.__samePage = true")
+    page.locator("#preview-next").click()
+    expect(page.locator("#data-preview")).to_contain_text("Rows 26–50 of 60")
+    page.locator("#preview-next").click()
+    refusal = page.locator("#data-preview [role=alert]")
+    expect(refusal).to_contain_text("Too many requests")
+    expect(refusal).to_contain_text(re.compile(r"Try again in \d+ seconds"))
+    assert "page=2" in page.url  # not page=3: the address stays
+    expect(page.locator("#chart")).to_have_count(1)  # the rest of the page is still there
+    assert page.evaluate("window.__samePage") is True
 
 
 def test_the_chart_draws_from_the_aggregate_api_and_keeps_its_state_in_the_url(

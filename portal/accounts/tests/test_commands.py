@@ -224,3 +224,37 @@ def test_account_and_token_changes_are_in_the_audit_trail(agency: Agency) -> Non
         assert secret not in str(entry.after)
         assert hashed not in str(entry.after)
     assert verify_chain().intact
+
+
+def test_reactivating_an_account_does_not_bring_back_its_api_tokens(editor: User,
+                                                                    client: Client) -> None:
+    """Deactivation revokes the tokens (with the reason, audited); `portal users reactivate`
+    gives back the account only, so a token that leaked stays dead."""
+    plaintext = services.token_create(user=editor, name="harvester")[1]
+    assert "revoked" in run("users", "deactivate", "editor")
+    assert "stay revoked" in run("users", "reactivate", "editor")
+    assert "\trevoked (account deactivated)\t" in run("tokens", "list", "editor")
+    assert client.get("/api/3/action/package_list",
+                      HTTP_AUTHORIZATION=plaintext).status_code == 403
+    assert client.get("/api/v1/tokens", HTTP_AUTHORIZATION=plaintext).status_code == 401
+    token = ApiToken.objects.get(name="harvester")
+    assert (token.revoked is not None, token.revoked_reason) == (True, "account_deactivated")
+    revoked = AuditEntry.objects.get(action="token.revoke")
+    assert revoked.after["revoked_reason"] == "account_deactivated"
+    assert (revoked.door, revoked.target_id) == (Door.COMMAND, str(token.pk))
+    # The person makes a new token, which works.
+    fresh = run("tokens", "create", "editor", "--name", "harvester").splitlines()[-1]
+    assert client.get("/api/3/action/package_list",
+                      HTTP_AUTHORIZATION=fresh).status_code == 200
+
+
+def test_an_account_deactivated_before_tokens_were_revoked_has_them_revoked_on_reactivation(
+        editor: User, client: Client) -> None:
+    """Accounts deactivated by an older version kept unrevoked tokens: reactivation revokes
+    them instead of reviving them."""
+    plaintext = services.token_create(user=editor, name="old")[1]
+    User.objects.filter(pk=editor.pk).update(is_active=False)
+    run("users", "reactivate", "editor")
+    assert client.get("/api/3/action/package_list",
+                      HTTP_AUTHORIZATION=plaintext).status_code == 403
+    assert ApiToken.objects.get(name="old").revoked_reason == "account_deactivated"

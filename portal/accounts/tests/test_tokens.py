@@ -85,12 +85,13 @@ def test_expired_token_authenticates_nobody(client: Client, member: User) -> Non
     assert _search(client, Authorization=plaintext).status_code == 403
 
 
-def test_token_of_a_deactivated_user_authenticates_nobody(client: Client, member: User) -> None:
+def test_token_of_a_deactivated_user_authenticates_nobody_even_after_reactivation(
+        client: Client, member: User) -> None:
     _token, plaintext = services.token_create(user=member, name="script")
     services.user_set_active(actor=None, user=member, active=False)
     assert _search(client, Authorization=plaintext).status_code == 403
     services.user_set_active(actor=None, user=member, active=True)
-    assert _search(client, Authorization=plaintext).status_code == 200
+    assert _search(client, Authorization=plaintext).status_code == 403
 
 
 def test_last_used_is_written_at_most_once_a_minute(member: User) -> None:

@@ -17,7 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from portal.catalog.uploads import upload_was_too_large
+from portal.catalog.uploads import unreadable_form_message, upload_was_too_large
 from portal.interop.ckan.errors import BadRequestError, UploadTooLargeError
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -61,7 +61,9 @@ def _read(request: HttpRequest) -> dict[str, Any]:
 def request_data(request: HttpRequest) -> dict[str, Any]:
     try:
         data = _read(request)
-    except (SuspiciousOperation, MultiPartParserError) as error:
+    except MultiPartParserError:
+        raise BadRequestError(unreadable_form_message()) from None
+    except SuspiciousOperation as error:
         raise BadRequestError(_("The request could not be read: %(error)s") % {"error": error}
                          ) from None
     if upload_was_too_large(request):

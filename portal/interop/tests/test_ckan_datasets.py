@@ -151,11 +151,14 @@ def test_package_list_pages_with_limit_and_offset(client: Client, catalogue: Cat
     assert call(client, "package_list", limit=1, offset=1).result == ["dan-so-trung-binh"]
 
 
-def test_package_list_never_goes_beyond_api_max_rows(client: Client, catalogue: Catalogue,
-                                                    settings: LazySettings) -> None:
+def test_package_list_without_a_limit_gives_every_name_beyond_api_max_rows(
+        client: Client, catalogue: Catalogue, settings: LazySettings) -> None:
+    """As CKAN does: `ckanapi dump datasets --all` asks once for every name, and would dump
+    only the first API_MAX_ROWS datasets of a larger catalogue, in silence, otherwise."""
     settings.API_MAX_ROWS = 1
-    assert call(client, "package_list").result == ["co-so-y-te"]
+    assert call(client, "package_list").result == ["co-so-y-te", "dan-so-trung-binh"]
     assert call(client, "package_list", offset=1).result == ["dan-so-trung-binh"]
+    assert call(client, "package_list", limit=1).result == ["co-so-y-te"]
     assert call(client, "package_list", limit=2).error["limit"] == ["Must be at most 1"]
 
 

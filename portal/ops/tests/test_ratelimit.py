@@ -1,17 +1,23 @@
-"""Rate limits through the doors callers use: both APIs, the login form, public forms."""
+"""Rate limits through the doors callers use: both APIs, pages, the login form, public forms.
+The prices themselves are in test_prices.py."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
+from conftest import RATE_SETTINGS
 from portal.accounts.models import User
 from portal.lib.env import Setting
-from portal.ops.ratelimit import buckets_for
+from portal.ops.ratelimit import RateLimitMiddleware, buckets_for
 from portal.ops.rates import Rate, parse_rate
 
 TWO_AN_HOUR = Rate(count=2, seconds=3600)  # an hour: a test never straddles a window
@@ -33,9 +39,8 @@ def test_a_rate_that_does_not_parse_stops_start_up(raw: str) -> None:
 
 @pytest.fixture
 def low_limits(settings: LazySettings) -> None:
-    settings.RATE_LIMIT_ANONYMOUS = TWO_AN_HOUR
-    settings.RATE_LIMIT_TOKEN = TWO_AN_HOUR
-    settings.RATE_LIMIT_LOGIN = TWO_AN_HOUR
+    for name in RATE_SETTINGS:
+        setattr(settings, name, TWO_AN_HOUR)
 
 
 @pytest.mark.usefixtures("low_limits")
@@ -116,7 +121,7 @@ def test_the_token_counter_is_keyed_on_the_tokens_hash_not_on_the_token() -> Non
 def test_a_header_that_holds_no_token_is_limited_as_anonymous(header: str) -> None:
     """The limits read the token as the APIs do (accounts.tokens.token_from_header)."""
     request = RequestFactory().get("/api/3/action/package_list", HTTP_AUTHORIZATION=header)
-    assert [bucket.scope for bucket in buckets_for(request)] == ["api-address"]
+    assert [bucket.scope for bucket in buckets_for(request)] == ["address"]
 
 
 def test_the_limits_and_the_apis_read_the_same_token_from_each_header() -> None:
@@ -145,9 +150,9 @@ def test_login_posts_past_the_limit_get_a_translated_429_page(db: None,
     assert client.get("/user/login").status_code == 200  # reading the form is not limited
 
 
-@pytest.mark.usefixtures("low_limits")
-def test_anonymous_posts_to_public_forms_are_limited_but_staff_pages_are_not(
-        db: None, editor: User) -> None:
+def test_anonymous_posts_to_public_forms_are_costly_work_but_staff_pages_are_not_limited(
+        db: None, editor: User, settings: LazySettings) -> None:
+    settings.RATE_LIMIT_ANONYMOUS_COSTLY = TWO_AN_HOUR
     client = Client()
     for _ in range(2):
         assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
@@ -157,11 +162,68 @@ def test_anonymous_posts_to_public_forms_are_limited_but_staff_pages_are_not(
         assert client.post("/i18n/setlang/", {"language": "vi", "next": "/"}).status_code == 302
 
 
-@pytest.mark.usefixtures("low_limits")
-def test_datastore_dumps_count_with_the_apis(db: None) -> None:
+def test_a_datastore_dump_is_costly_and_may_overdraw_what_is_left_once(
+        db: None, settings: LazySettings) -> None:
+    """A dump costs 20 units of costly work: with 5 left it still passes, once; a budget
+    smaller than one export must not forbid exports altogether."""
+    settings.RATE_LIMIT_ANONYMOUS_COSTLY = Rate(5, 3600)
     client = Client()
-    for _ in range(2):
-        client.get("/api/3/action/package_list")
-    response = client.get("/datastore/dump/00000000-0000-0000-0000-000000000000")
+    missing = "/datastore/dump/00000000-0000-0000-0000-000000000000"
+    assert client.get(missing).status_code == 404
+    response = client.get(missing)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+    assert client.get("/api/3/action/package_list").status_code == 200  # cheap reads go on
+
+
+class Harvester:
+    """A CKAN client calling one address's portal, through the real rate-limit middleware and
+    a stand-in for the views (this computes budgets; the live tests run the real clients)."""
+
+    def __init__(self) -> None:
+        self.middleware = RateLimitMiddleware(lambda request: HttpResponse("{}"))
+        self.factory = RequestFactory(REMOTE_ADDR="192.0.2.40")
+        self.statuses: Counter[int] = Counter()
+
+    def action(self, name: str, body: dict[str, Any]) -> int:
+        """As ckanapi calls an action: a JSON POST."""
+        request = self.factory.post(f"/api/3/action/{name}", json.dumps(body),
+                                    content_type="application/json")
+        status = self.middleware(request).status_code
+        self.statuses[status] += 1
+        return status
+
+    def get(self, path: str, params: dict[str, str]) -> int:
+        status = self.middleware(self.factory.get(path, params)).status_code
+        self.statuses[status] += 1
+        return status
+
+
+def test_one_address_may_dump_and_harvest_a_catalogue_of_10000_datasets_in_an_hour(
+        db: None, production_rate_limits: dict[str, Rate]) -> None:
+    """`ckanapi dump datasets --all` (package_list, then package_show for each dataset, with
+    any number of workers), then the CKAN harvester's gather stage (package_search paged by
+    `start`, rows=100, and again with rows=1000), all from one address within the default
+    anonymous budget: 10,001 + 1,010 + 1,100 = 12,111 of 20,000 units an hour."""
+    datasets = 10_000
+    harvester = Harvester()
+    harvester.action("package_list", {})
+    for number in range(datasets):
+        harvester.action("package_show", {"id": f"bo-du-lieu-{number}"})
+    for rows in (100, 1000):
+        for start in range(0, datasets + rows, rows):
+            harvester.get("/api/3/action/package_search", {
+                "fq": "metadata_modified:[2026-01-01T00:00:00.000000Z TO *]",
+                "rows": str(rows), "start": str(start), "sort": "id asc"})
+    assert harvester.statuses == {200: 1 + datasets + 101 + 11}
+    assert production_rate_limits["RATE_LIMIT_ANONYMOUS"] == Rate(20_000, 3600)
+
+
+def test_costly_work_keeps_a_strict_budget_under_the_defaults(
+        db: None, production_rate_limits: dict[str, Rate]) -> None:
+    """Six SQL statements a minute for one address (10 units each of 60); cheap reads go on."""
+    harvester = Harvester()
+    statement = {"sql": 'SELECT count(*) FROM "8a4c3bde-3c1e-4c0e-9a57-5d4b0f6c2e11"'}
+    assert [harvester.get("/api/v1/sql", statement) for _ in range(7)] == [200] * 6 + [429]
+    assert harvester.action("datastore_search_sql", statement) == 429
+    assert harvester.action("package_show", {"id": "dan-so"}) == 200

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import services
 from portal.accounts.management.commands._common import call, find_user
-from portal.accounts.models import ApiToken
+from portal.accounts.models import ApiToken, RevokeReason
 from portal.accounts.tokens import is_live, tokens_of
 
 
@@ -72,6 +72,8 @@ class Command(BaseCommand):
 
 
 def _state(token: ApiToken) -> str:
+    if token.revoked_reason == RevokeReason.ACCOUNT_DEACTIVATED:
+        return _("revoked (account deactivated)")
     if token.revoked is not None:
         return _("revoked")
     return _("live") if is_live(token) else _("expired")

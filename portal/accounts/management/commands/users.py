@@ -86,13 +86,14 @@ class Command(BaseCommand):
     def deactivate(self, options: dict[str, Any]) -> None:
         user = find_user(options["username"])
         call(lambda: services.user_set_active(actor=None, user=user, active=False))
-        self.stdout.write(_("Deactivated %(user)s; its API tokens no longer work.")
+        self.stdout.write(_("Deactivated %(user)s; its API tokens are revoked.")
                           % {"user": user.username})
 
     def reactivate(self, options: dict[str, Any]) -> None:
         user = find_user(options["username"])
         call(lambda: services.user_set_active(actor=None, user=user, active=True))
-        self.stdout.write(_("Reactivated %(user)s.") % {"user": user.username})
+        self.stdout.write(_("Reactivated %(user)s. The API tokens it had stay revoked: make new "
+                            "ones with `portal tokens create`.") % {"user": user.username})
 
     def set_role(self, options: dict[str, Any]) -> None:
         user = find_user(options["username"])

@@ -34,18 +34,20 @@ def find_dataset(context: Context, name_or_id: str) -> Dataset:
 def package_list(context: Context, data: Mapping[str, Any]) -> list[str]:
     """Return the names of the published public datasets, in alphabetical order.
 
-    :param limit: at most this many names (optional; default and upper limit: API_MAX_ROWS)
+    :param limit: at most this many names (optional, upper limit: API_MAX_ROWS; without it,
+        every name, as CKAN gives them: `ckanapi dump datasets --all` asks once for all)
     :param offset: skip this many names first (optional)
     :param include_private: the portal's: also the non-public datasets the caller may see
         (optional, default: false)
     """
     params = Params(data)
-    limit = params.natural("limit", maximum=settings.API_MAX_ROWS) or settings.API_MAX_ROWS
+    limit = params.natural("limit", maximum=settings.API_MAX_ROWS)
     offset = params.natural("offset", 0) or 0
     scope = Scope(include_private=params.boolean("include_private", False))
     params.check()
     names = scoped(visible_datasets(context.user), scope).order_by("slug")
-    return list(names.values_list("slug", flat=True)[offset:offset + limit])
+    names_only = names.values_list("slug", flat=True)  # cheap: one column of an index
+    return list(names_only[offset:] if limit is None else names_only[offset:offset + limit])
 
 
 def current_package_list_with_resources(context: Context, data: Mapping[str, Any]

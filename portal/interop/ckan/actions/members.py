@@ -52,7 +52,8 @@ def _member(user: User, agency: Agency) -> dict[str, Any]:
 
 def organization_member_create(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     """Make an account a member of an agency with a role (its one agency and role); an
-    account removed earlier (deactivated) is active again.
+    account removed earlier (deactivated) is active again, without the API tokens it had
+    (revoked when it was deactivated).
 
     :param id: the agency's name or id
     :param username: the account's username
@@ -73,7 +74,7 @@ def organization_member_create(context: Context, data: Mapping[str, Any]) -> dic
 
 def organization_member_delete(context: Context, data: Mapping[str, Any]) -> None:
     """Remove an account from its agency: as every agency account belongs to an agency, the
-    account is deactivated (its API tokens stop working).
+    account is deactivated (its API tokens are revoked, for good).
 
     :param id: the agency's name or id
     :param username: the account's username
