@@ -118,6 +118,8 @@ TEMPLATES = [
                 "portal.pages.context.portal",
                 "portal.accounts.context.staff_links",
             ],
+            # {% load panels %}: the slots higher apps fill on lower apps' pages (lib/panels.py)
+            "libraries": {"panels": "portal.lib.templatetags.panels"},
         },
     },
 ]
