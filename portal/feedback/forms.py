@@ -28,7 +28,8 @@ class PublicForm(StaffForm):
     """What the public writes: a message, optionally a name and an address, public or not,
     and the honeypot field people do not see."""
 
-    message = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}))
+    message = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}),
+                              error_messages={"required": _("Write your message.")})
     author_name = forms.CharField(label=_("Your name (optional)"), required=False,
                                   widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH,
                                                                 "autocomplete": "name"}))

@@ -50,4 +50,5 @@ def feedback(dataset: Dataset, **values: Any) -> Thread:
 def data_request(agency: Agency | None = None, **values: Any) -> Thread:
     return services.request_submit(
         user=AnonymousUser(), agency=agency,
-        submission=submission(kind="data_request", title="Danh sách trường học", **values))
+        submission=submission(**({"kind": "data_request", "title": "Danh sách trường học"}
+                                 | values)))

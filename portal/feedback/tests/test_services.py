@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.utils import timezone
 
 from portal.accounts.models import Role, User
 from portal.agencies.models import Agency
 from portal.audit.models import AuditEntry
 from portal.catalog.models import Dataset
-from portal.feedback import services
+from portal.feedback import services, tasks
 from portal.feedback.models import Message, MessageKind, State, Support, Thread
 from portal.feedback.targets import targets_of
 from portal.feedback.tests.conftest import data_request, feedback, submission
@@ -276,3 +278,15 @@ def test_role_is_checked_not_just_the_agency(agency: Agency, dataset: Dataset) -
     inactive = factories.make_user(role=Role.EDITOR, agency=agency, is_active=False)
     with pytest.raises(PermissionDenied):
         services.thread_answer(user=inactive, thread=feedback(dataset), body="Xin chào")
+
+
+def test_the_erasure_runs_as_a_command_and_a_daily_job(dataset: Dataset, editor: User,
+                                                       settings: object) -> None:
+    settings.FEEDBACK_CONTACT_RETENTION_DAYS = 0  # type: ignore[attr-defined]
+    services.thread_close(user=editor, thread=feedback(dataset))
+    output = io.StringIO()
+    call_command("feedback", "erase-contacts", stdout=output)
+    assert "1 closed threads" in output.getvalue()
+    services.thread_close(user=editor, thread=feedback(dataset))
+    tasks.erase_expired_contacts.call_local()
+    assert not Thread.objects.exclude(author_email="").exists()
