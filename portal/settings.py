@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "portal.catalog",
     "portal.datastore",
     "portal.feedback",
+    "portal.follows",
     "portal.interop",
     "portal.pages",
     "portal.ops",

@@ -145,6 +145,6 @@ def test_without_a_mail_server_messages_are_files_in_vietnamese(
     settings.EMAIL_FILE_PATH = str(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         feedback(dataset)
-    texts = [path.read_bytes() for path in tmp_path.iterdir()]
-    assert len(texts) == 2
-    assert all(b"Content-Type: text/plain; charset=\"utf-8\"" in text for text in texts)
+    text = b"".join(path.read_bytes() for path in tmp_path.iterdir()).decode()
+    assert text.count("Content-Type: text/plain; charset=\"utf-8\"") == 2
+    assert "Nội dung bạn gửi:" in text
