@@ -4,6 +4,7 @@ follows never confirmed. No account: the signed links are the proof of the addre
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ RESEND_AFTER = timedelta(days=1)
 EMAIL_MAX_LENGTH = 254
 
 
-def target_fields(target: Target) -> dict[str, Target]:
+def target_fields(target: Target) -> dict[str, Any]:
     if isinstance(target, Dataset):
         return {"dataset": target}
     if isinstance(target, Agency):

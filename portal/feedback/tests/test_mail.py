@@ -18,7 +18,7 @@ from portal.agencies.models import Agency
 from portal.catalog.models import Dataset
 from portal.feedback import notify, services
 from portal.feedback.models import Thread
-from portal.feedback.tests.conftest import data_request, feedback, submission
+from portal.feedback.tests.conftest import data_request, feedback, own_agency, submission
 from portal.lib import factories
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_a_request_between_agencies_tells_the_account_that_sent_it(
     other_editor = factories.make_user(role=Role.EDITOR, agency=other_agency)
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.agency_thread_submit(
-            user=editor, requester_agency=editor.agency, agency=other_agency,
+            user=editor, requester_agency=own_agency(editor), agency=other_agency,
             submission=submission(kind="agency_request", title="Xin dữ liệu y tế",
                                   author_email=""))
         services.thread_answer(user=other_editor, thread=thread, body="Đồng ý chia sẻ.")

@@ -77,7 +77,7 @@ def test_following_needs_the_confirmation_link(client: Client, dataset: Dataset,
     assert message.to == ["theodoi@example.vn"]
     assert "xác nhận" in message.subject
     assert "Giá lúa tại các chợ" in message.body
-    page = client.get(link("confirm", message.body))
+    page = client.get(link("confirm", str(message.body)))
     assert page.status_code == 200
     assert "Đã xác nhận theo dõi" in page.content.decode()
     follow.refresh_from_db()
@@ -160,7 +160,7 @@ def test_new_data_is_told_once_to_each_follower_with_its_own_unsubscribe_link(
     to_both = next(message for message in mail.outbox if message.to == ["both@example.vn"])
     assert "dữ liệu mới" in to_both.subject
     assert "Giá lúa tháng 3" in to_both.body
-    unsubscribe = link("unsubscribe", to_both.body)
+    unsubscribe = link("unsubscribe", str(to_both.body))
     assert Client().get(unsubscribe).status_code == 200
     assert Follow.objects.filter(email="both@example.vn", dataset=dataset).count() == 0
     assert Follow.objects.filter(email="both@example.vn").count() == 1  # the agency's stays
