@@ -202,8 +202,8 @@ def create_threads(agencies: dict[str, Agency], authors: dict[str, User],
     datasets = _public_datasets(agencies[DEMO_AGENCY])
     for number, spec in enumerate(FEEDBACK):
         _feedback(spec, datasets[number % len(datasets)], authors[DEMO_AGENCY], number, rng)
-    for spec in REQUESTS:
-        _request(spec, agencies, authors, rng)
+    for request in REQUESTS:
+        _request(request, agencies, authors, rng)
     _between_agencies(agencies, authors, rng)
     _follows(datasets, agencies[DEMO_AGENCY])
     return Thread.objects.count()
