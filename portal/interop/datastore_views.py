@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.datastore.engine import QueryBusy
 from portal.datastore.exports import WHOLE_TABLE, Export, export
 from portal.datastore.query import Filter, RecordsQuery, Table
 from portal.interop.ckan import datastore_dict
@@ -44,6 +45,13 @@ def _refusal(error: CkanError) -> HttpResponse:
         text = error.message
     return HttpResponse(text + "\n", status=400 if error.status == 409 else error.status,
                         content_type="text/plain; charset=utf-8")
+
+
+def _busy(error: QueryBusy) -> HttpResponse:
+    response = HttpResponse(error.message + "\n", status=503,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _options(data: dict[str, Any]) -> tuple[str, bool]:
@@ -104,6 +112,8 @@ def dump(request: HttpRequest, resource_id: str) -> HttpResponseBase:
         raise Http404(_("DataStore resource not found")) from None
     except CkanError as error:
         return _refusal(error)
+    except QueryBusy as error:
+        return _busy(error)
     except ApplicationError as error:
         return _refusal(CkanValidationError({"query": [error.message]}))
     chunks: Iterator[bytes] = found.chunks
