@@ -161,6 +161,11 @@ SETTINGS: list[Setting] = [
     Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
+    Setting("SHUTDOWN_GRACE_SECONDS", parse_positive_int, "5",
+            "Seconds `portal serve` gives requests and jobs in flight to finish when it is asked "
+            "to stop (SIGINT, SIGTERM, SIGHUP); then it kills what is left, and a job cut short "
+            "is run again by the next job worker. Keep it below the time your supervisor waits "
+            "before it kills (`docker stop`: 10 s; systemd: `TimeoutStopSec`, 90 s)."),
     Setting("PASSWORD_LINK_DAYS", parse_int, "3",
             "Days a one-time link to set a password (e-mailed to a new account, and on a "
             "reset) stays valid."),
