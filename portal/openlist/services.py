@@ -104,7 +104,7 @@ def item_field_errors(data: ItemFields) -> dict[str, list[str]]:
     return errors
 
 
-def _require_draft(version: ListVersion) -> None:
+def require_draft(version: ListVersion) -> None:
     if not version.is_draft:
         raise ApplicationError(_("Only a draft version can be changed: an issued version is "
                                  "what its decision says. Create a new draft instead."))
@@ -129,7 +129,7 @@ def _values(data: ItemFields) -> dict[str, Any]:
 @transaction.atomic
 def item_create(*, actor: Actor | None, version: ListVersion, data: ItemFields) -> ListItem:
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(version)
+    require_draft(version)
     _validate_item(version, data)
     position = (version.items.aggregate(last=Max("position"))["last"] or 0) + 1
     item = ListItem.objects.create(version=version, position=position, **_values(data))
@@ -141,7 +141,7 @@ def item_create(*, actor: Actor | None, version: ListVersion, data: ItemFields) 
 @transaction.atomic
 def item_update(*, actor: Actor | None, item: ListItem, data: ItemFields) -> ListItem:
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(item.version)
+    require_draft(item.version)
     _validate_item(item.version, data, item)
     changed = [name for name, value in _values(data).items() if getattr(item, name) != value]
     before = audit.snapshot(item, changed)
@@ -157,7 +157,7 @@ def item_update(*, actor: Actor | None, item: ListItem, data: ItemFields) -> Lis
 @transaction.atomic
 def item_delete(*, actor: Actor | None, item: ListItem) -> None:
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(item.version)
+    require_draft(item.version)
     audit.record(actor=actor, action="openlist.item_delete", target=item,
                  before=audit.snapshot(item, ITEM_AUDITED))
     item.delete()
@@ -168,7 +168,7 @@ def items_replace(*, actor: Actor | None, version: ListVersion, rows: list[ItemF
                   source: str = "") -> int:
     """The draft's items become `rows` (an imported spreadsheet): all of them, or none."""
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(version)
+    require_draft(version)
     before = version.items.count()
     version.items.all().delete()
     ListItem.objects.bulk_create([
@@ -219,7 +219,7 @@ def draft_create(*, actor: Actor | None, kind: str) -> ListVersion:
 def draft_discard(*, actor: Actor | None, version: ListVersion) -> None:
     """Delete a draft; amendments accepted into it wait for a decision again."""
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(version)
+    require_draft(version)
     returned = version.amendments.update(status="pending", version=None, decided_by=None,
                                          decided_at=None)
     audit.record(actor=actor, action="openlist.draft_discard", target=version,
@@ -284,7 +284,7 @@ def version_issue(*, actor: Actor | None, version: ListVersion, decision: Decisi
                   decision_file: File[bytes] | None = None) -> ListVersion:
     """The draft comes into force; the version in force until now is superseded."""
     require(actor, Action.MANAGE_OPENLIST)
-    _require_draft(version)
+    require_draft(version)
     errors = _decision_errors(decision)
     if not version.items.exists():
         errors["items"] = [_("A version with no items cannot be issued.")]
