@@ -74,6 +74,14 @@ SETTINGS: list[Setting] = [
             "are refused before anything is stored."),
     Setting("API_MAX_ROWS", parse_int, "1000",
             "Largest number of rows a CKAN API list or search returns in one call."),
+    Setting("OPENLIST_IMPORT_MAX_ROWS", parse_positive_int, "5000",
+            "Largest number of items a spreadsheet imported into a list version may hold; a "
+            "longer one is refused before any row is saved."),
+    Setting("OPENLIST_IMPORT_MAX_SIZE", parse_size, "10MiB",
+            "Largest spreadsheet (XLSX) that may be imported into a list version; unpacked, its "
+            "parts may hold at most 20 times this."),
+    Setting("OPENLIST_DECISION_MAX_SIZE", parse_size, "20MiB",
+            "Largest PDF of a decision issuing a list version."),
     Setting("FETCH_ALLOWED_HOSTS", parse_allowed_hosts, "",
             "Comma-separated `host:port` the portal may download linked files from although "
             "they are private network addresses, e.g. `10.0.5.20:8080` or "

@@ -10,11 +10,18 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
 - supervisors and sysadmins manage sectors, agencies and licences; an agency admin manages its
   own agency's members (the accounts with an agency role in its agency: create, change role,
   deactivate, send a set-password link, remove two-factor); sysadmins manage all accounts;
-- sysadmins and supervisors read the audit trail.
+- sysadmins and supervisors read the audit trail;
+- the province's lists of required data (articles 3.3, 6.2, 11.1, 12.1): supervisors and
+  sysadmins prepare and issue versions (MANAGE_OPENLIST) and decide amendments; an agency's
+  admins and editors propose amendments for their agency and link their own agency's datasets
+  to their agency's items; every staff account reads the drafts;
+- plans (article 11.2): an agency's admin sets its own agency's plans, supervisors every
+  agency's; the agency's accounts, supervisors and sysadmins read them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
     from portal.agencies.models import Agency
     from portal.catalog.models import Dataset
+    from portal.openlist.models import ListItem
 
     Actor = User | AnonymousUser
 
@@ -44,6 +52,13 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"  # the object is the agency
     # One account, existing or about to be created (an unsaved User with its role and agency).
     MANAGE_USER = "manage_user"
+    # The open data list and the shared-database list.
+    MANAGE_OPENLIST = "manage_openlist"  # versions, items, issuing, amendments; no object
+    VIEW_LIST_DRAFTS = "view_list_drafts"  # drafts of the lists; no object
+    PROPOSE_AMENDMENT = "propose_amendment"  # the object is the proposing agency
+    LINK_LIST_ITEM = "link_list_item"  # the object is a pair (ListItem, Dataset)
+    MANAGE_PLAN = "manage_plan"  # the object is the agency
+    VIEW_PLANS = "view_plans"  # the object is the agency
 
 
 def role_of(user: Actor) -> Role | None:
@@ -110,7 +125,31 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.VIEW_AUDIT:
         return _reads_everything(role)
+    if action in _OPENLIST_RULES:
+        return _OPENLIST_RULES[action](user, obj)
     raise ValueError(f"unknown action {action!r}")
+
+
+def _may_link(user: Actor, pair: tuple[ListItem, Dataset]) -> bool:
+    item, dataset = pair
+    return _writes_for(user, item.agency_id) and _writes_for(user, dataset.agency_id)
+
+
+def _may_manage_plan(user: Actor, agency: Agency) -> bool:
+    role = role_of(user)
+    return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == agency.pk)
+
+
+_OPENLIST_RULES: dict[Action, Callable[[Actor, Any], bool]] = {
+    Action.MANAGE_OPENLIST: lambda user, obj: _reads_everything(role_of(user)),
+    Action.VIEW_LIST_DRAFTS: lambda user, obj: role_of(user) is not None,
+    Action.PROPOSE_AMENDMENT: lambda user, agency: (
+        _writes_for(user, agency.pk) and agency.is_active),
+    Action.LINK_LIST_ITEM: _may_link,
+    Action.MANAGE_PLAN: _may_manage_plan,
+    Action.VIEW_PLANS: lambda user, agency: (
+        _reads_everything(role_of(user)) or _is_in_agency(user, agency.pk)),
+}
 
 
 def must_use_two_factor(user: Actor) -> bool:

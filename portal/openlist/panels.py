@@ -1,0 +1,1 @@
+"""Blocks this app adds to other apps' pages (registered from OpenlistConfig.ready)."""
