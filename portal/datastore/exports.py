@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 import tempfile
 import time
@@ -45,8 +44,8 @@ from portal.datastore.engine import (
     quote,
     run,
 )
+from portal.datastore.profile import map_columns
 from portal.datastore.query import QueryError, RecordsQuery, Table, export_select
-from portal.lib.text import fold
 
 WHOLE_TABLE = 0  # RecordsQuery.limit for "every row"
 CHUNK_SIZE = 256 * 1024
@@ -65,10 +64,6 @@ CONTENT_TYPES = {
     "geojson": "application/geo+json",
 }
 FORMATS = tuple(CONTENT_TYPES)
-
-# Column names that hold coordinates, compared folded ("Vĩ độ" → "vi do"), "_" read as a space.
-LATITUDE = re.compile(r"^(lat|latitude|vi do)\b")
-LONGITUDE = re.compile(r"^(lon|lng|long|longitude|kinh do)\b")
 
 
 @dataclass
@@ -295,30 +290,20 @@ def _geojson(table: Table, query: RecordsQuery, folder: Path, delimiter: str) ->
 
 
 def _geometry(table: Table) -> tuple[str, list[str]]:
-    """The SQL of each row's GeoJSON geometry, and the columns it reads; QueryError when the
-    table has neither a GeoJSON column nor latitude and longitude columns."""
-    for described in table.fields:
-        if described["type"] == "geojson":
-            return f"TRY_CAST({quote(described['name'])} AS JSON)", [described["name"]]
-    found = {"lat": "", "lon": ""}
-    for described in table.fields:
-        folded = fold(described["name"]).replace("_", " ").strip()
-        for key, pattern in (("lat", LATITUDE), ("lon", LONGITUDE)):
-            if not found[key] and pattern.match(folded):
-                found[key] = described["name"]
-    if not (found["lat"] and found["lon"]):
+    """The SQL of each row's GeoJSON geometry, and the columns it reads, by the map's own rule
+    (geo.map_columns); QueryError when the table has nothing to put on a map."""
+    found = map_columns(table)
+    if found is None:
         raise QueryError(_("GeoJSON needs a table with a geometry column, or with latitude and "
                            "longitude columns (named lat/latitude/vĩ độ and "
-                           "lon/lng/longitude/kinh độ). Choose another format."))
-    lat, lon = (_coordinate(found[key]) for key in ("lat", "lon"))
-    point = (f"json_object('type', 'Point', 'coordinates', json_array({lon}, {lat}))")
-    return (f"CASE WHEN {lat} IS NULL OR {lon} IS NULL THEN NULL ELSE {point} END",
-            [found["lat"], found["lon"]])
-
-
-def _coordinate(name: str) -> str:
-    """A coordinate as a number, also from text written with a decimal comma ("20,25")."""
-    return f"TRY_CAST(replace(CAST({quote(name)} AS VARCHAR), ',', '.') AS DOUBLE)"
+                           "lon/lng/longitude/kinh độ, or x and y in degrees). Choose another "
+                           "format."))
+    if found.geometry:
+        return f"TRY_CAST({quote(found.geometry)} AS JSON)", [found.geometry]
+    lat, lon = (f"CAST({quote(name)} AS DOUBLE)" for name in (found.latitude, found.longitude))
+    point = f"json_object('type', 'Point', 'coordinates', json_array({lon}, {lat}))"
+    return (f"CASE WHEN isfinite({lat}) AND isfinite({lon}) THEN {point} END",
+            [found.latitude, found.longitude])
 
 
 WRITERS: dict[str, Callable[[Table, RecordsQuery, Path, str], Path]] = {

@@ -201,6 +201,35 @@ def test_geojson_from_a_geometry_column(api: Api, dataset: Dataset, editor: User
     assert "geometry" not in features[0]["properties"]
 
 
+@pytest.mark.parametrize(("header", "rows"), [
+    ("ten,vido,kinhdo", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,vi_do,kinh_do", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,latitude,longitude", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,x,y", "Tràng An,105.89,20.25\nTam Cốc,105.93,20.21\n"),
+])
+def test_the_geojson_export_maps_every_table_the_map_draws(
+        api: Api, dataset: Dataset, editor: User, header: str, rows: str) -> None:
+    """One rule (geo.map_columns) for the map and the export: what has a map exports."""
+    places = ready(dataset, editor, content=f"{header}\n{rows}".encode())
+    page = english_client().get(f"/dataset/{dataset.slug}/resource/{places.pk}")
+    assert 'id="map"' in page.content.decode()
+    _response, content = download(api, places, "geojson")
+    features = json.loads(content)["features"]
+    assert [feature["geometry"]["coordinates"] for feature in features] == [
+        [105.89, 20.25], [105.93, 20.21]]
+    assert features[0]["properties"]["ten"] == "Tràng An"
+
+
+def test_x_and_y_in_metres_get_neither_a_map_nor_a_geojson_export(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    grid = ready(dataset, editor, content=b"ten,x,y\nA,590123.5,2235012.25\nB,591000,2236000\n")
+    page = english_client().get(f"/dataset/{dataset.slug}/resource/{grid.pk}")
+    assert 'id="map"' not in page.content.decode()
+    error = error_of(api.call("get", f"/resources/{grid.pk}/export.geojson"), 400,
+                     "invalid_query")
+    assert "x and y in degrees" in error["message"]
+
+
 def test_geojson_needs_coordinates(api: Api, dataset: Dataset, editor: User) -> None:
     plain = ready(dataset, editor, content=b"ma,ten\n1,Hoa Lu\n")
     error = error_of(api.call("get", f"/resources/{plain.pk}/export.geojson"), 400,
