@@ -4,6 +4,7 @@ rows streamed without being held in memory; the private files gone when the stre
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -117,6 +118,59 @@ def test_json_is_an_array_of_objects(api: Api, communes: Resource) -> None:
                                    {"ma_xa": 14467, "ngay_cap_nhat": "2026-03-15"}]
     _response, content = download(api, communes, "json", huyen="Nowhere")
     assert json.loads(content) == []
+
+
+# Text a spreadsheet would run (OWASP's CSV injection list), numbers that look alike, and a
+# column whose name is formula-like.
+FORMULAS = ("SELECT * FROM (VALUES ('=1+1', -5, 'a', -0.5), ('+84 912 345 678', 3, '@SUM(A1)', "
+            "1.5), ('-giảm', 0, chr(9) || 'tab', 0.0), (chr(13) || 'cr', 1, 'thường', 2.0)) "
+            "AS v(ghi_chu, so_luong, \"=cot\", chenh_lech)")
+GUARDED = [["ghi_chu", "so_luong", "'=cot", "chenh_lech"],
+           ["'=1+1", "-5", "a", "-0.5"],
+           ["'+84 912 345 678", "3", "'@SUM(A1)", "1.5"],
+           ["'-giảm", "0", "'\ttab", "0.0"],
+           ["'\rcr", "1", "thường", "2.0"]]
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("csv", ";"), ("tsv", "\t")])
+def test_csv_and_tsv_for_people_write_formula_like_text_as_text(
+        api: Api, dataset: Dataset, editor: User, fmt: str, delimiter: str) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    _response, content = download(api, risky, fmt, delimiter=delimiter,
+                                  fields="ghi_chu,so_luong,=cot,chenh_lech")
+    assert list(csv.reader(io.StringIO(content.decode(), newline=""),
+                           delimiter=delimiter)) == GUARDED
+
+
+def test_xlsx_marks_formula_like_text_as_text_and_keeps_numbers(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    _response, content = download(api, risky, "xlsx", fields="ghi_chu,so_luong,=cot,chenh_lech")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[1]] == ["ghi_chu", "so_luong", "=cot", "chenh_lech"]
+    assert (sheet["C1"].data_type, sheet["C1"].quotePrefix) == ("s", True)
+    for row in range(2, 6):
+        text, number = sheet.cell(row=row, column=1), sheet.cell(row=row, column=2)
+        assert (text.data_type, text.quotePrefix) == ("s", True), text.value
+        assert isinstance(number.value, int)
+    assert (sheet["B2"].value, sheet["D2"].value) == (-5, -0.5)
+    assert (sheet["C2"].value, sheet["C2"].quotePrefix) == ("a", False)
+
+
+def test_the_raw_dump_and_json_keep_the_values_as_stored(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    response = english_client().get(f"/datastore/dump/{risky.pk}",
+                                    {"fields": "ghi_chu,=cot"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert list(csv.reader(io.StringIO(content.decode(), newline=""))) == [
+        ["ghi_chu", "=cot"], ["=1+1", "a"], ["+84 912 345 678", "@SUM(A1)"],
+        ["-giảm", "\ttab"], ["\rcr", "thường"]]
+    _response, content = download(api, risky, "json", fields="ghi_chu")
+    assert [row["ghi_chu"] for row in json.loads(content)] == [
+        "=1+1", "+84 912 345 678", "-giảm", "\rcr"]
 
 
 def test_json_writes_nan_as_null(api: Api, dataset: Dataset, editor: User) -> None:
