@@ -194,7 +194,7 @@ class Pool:
 def busy_retry() -> int:
     """Seconds after which a query process has come free: each one answers, or is killed,
     within the query time limit."""
-    return max(1, math.ceil(settings.DATASTORE_QUERY_TIMEOUT))
+    return max(1, math.ceil(float(settings.DATASTORE_QUERY_TIMEOUT)))
 
 
 def _forwarded_settings() -> dict[str, Any]:
