@@ -31,7 +31,7 @@ from portal.openlist.models import ItemDataset, ListItem, ListKind, ListVersion,
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
-CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,29}$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")  # it is part of URLs
 ITEM_AUDITED = ["code", "name", "description", "agency", "sector", "frequency",
                 "expected_format", "access_level", "publish_by", "position"]
 ITEM_COPIED = ["code", "name", "description", "agency_id", "sector_id", "frequency",
@@ -55,7 +55,7 @@ def code_errors(code: str) -> list[str]:
         return [_("Enter the item's code, for example DM-001.")]
     if not CODE_PATTERN.match(code):
         return [_("A code has 1 to 30 letters without diacritics, digits, dots, hyphens or "
-                  "slashes, for example DM-001.")]
+                  "underscores, for example DM-001.")]
     return []
 
 

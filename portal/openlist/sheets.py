@@ -45,7 +45,7 @@ class Column:
 COLUMNS = [
     Column("code", "Mã", True, gettext_lazy(
         "The item's code, kept in every version, e.g. DM-001: letters without diacritics, "
-        "digits, dots, hyphens, slashes; at most 30. Unique in the list."), 12),
+        "digits, dots, hyphens, underscores; at most 30. Unique in the list."), 12),
     Column("name", "Tên dữ liệu", True, gettext_lazy(
         "The name of the required dataset; at most 300 characters."), 45),
     Column("description", "Mô tả", False, gettext_lazy("What the data holds (optional)."), 45),

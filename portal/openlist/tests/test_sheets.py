@@ -87,7 +87,7 @@ def test_every_wrong_cell_is_named_by_row_and_column_in_vietnamese(agency: Agenc
         "Dòng 3, cột “Tên dữ liệu”: hãy nhập tên của mục",
         "Dòng 3, cột “Mã”: mã DM-001 đã có ở dòng 2.",
         "Dòng 5, cột “Mã”: mã gồm 1 đến 30 chữ cái không dấu, chữ số, dấu chấm, gạch ngang "
-        "hoặc gạch chéo, ví dụ DM-001",
+        "hoặc gạch dưới, ví dụ DM-001",
         "Dòng 5, cột “Tần suất cập nhật”: hãy chọn một tần suất cập nhật trong danh sách",
     ]
 
