@@ -222,4 +222,28 @@ SETTINGS: list[Setting] = [
             "How long a locked login stays locked; a sysadmin can unlock it sooner."),
     Setting("SESSION_HOURS", parse_int, "12",
             "A staff session ends this many hours after login."),
+    Setting("FEEDBACK_RESPONSE_DAYS", parse_positive_int, "10",
+            "Days within which the agency should first answer a thread (feedback, data "
+            "request, request between agencies, difficulty), counted from its arrival; past "
+            "it an unanswered thread is flagged overdue. The regulation (article 12.2) sets no "
+            "time; 10 follows the Law on Access to Information (2016), article 28, which gives "
+            "10 working days to answer a request for information (calendar days here: "
+            "stricter)."),
+    Setting("FEEDBACK_RESOLUTION_DAYS", parse_positive_int, "30",
+            "Days within which a thread should be closed, counted from its arrival; past it "
+            "an open thread is flagged overdue. The portal's own target (no legal text sets "
+            "one)."),
+    Setting("FEEDBACK_CONTACT_RETENTION_DAYS", parse_int, "90",
+            "Days a sender's name and e-mail address are kept after their thread is closed or "
+            "rejected; then the job worker erases them (Decree 13/2023 on personal data: "
+            "kept no longer than their purpose, answering, needs). 0: erased at closing."),
+    Setting("FEEDBACK_MAX_LENGTH", parse_positive_int, "5000",
+            "Characters a message of feedback or a data request may have; longer ones are "
+            "refused (nothing is saved) with a message saying the limit."),
+    Setting("FEEDBACK_MAX_LINKS", parse_int, "2",
+            "Web links (`http://`, `https://`, `www.`) a message from the public may hold; "
+            "more are refused as likely spam, with a message saying so. 0: none."),
+    Setting("FOLLOW_CONFIRM_DAYS", parse_positive_int, "7",
+            "Days the e-mailed link that confirms a new follow works; an unconfirmed follow "
+            "is deleted after it."),
 ]
