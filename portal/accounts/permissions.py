@@ -10,7 +10,9 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
 - supervisors and sysadmins manage sectors, agencies and licences; an agency admin manages its
   own agency's members (the accounts with an agency role in its agency: create, change role,
   deactivate, send a set-password link, remove two-factor); sysadmins manage all accounts;
-- sysadmins and supervisors read the audit trail.
+- sysadmins and supervisors read the audit trail;
+- the personal-data guard's findings (issue 11): editors and admins of the agency, supervisors
+  and sysadmins see them; only the agency's admins (and sysadmins) acknowledge one.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"  # the object is the agency
     # One account, existing or about to be created (an unsaved User with its role and agency).
     MANAGE_USER = "manage_user"
+    VIEW_FINDINGS = "view_findings"  # the personal-data findings of a dataset's resources
+    RESOLVE_FINDING = "resolve_finding"  # acknowledge (or reopen) one; the object: the dataset
 
 
 def role_of(user: Actor) -> Role | None:
@@ -110,6 +114,10 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.VIEW_AUDIT:
         return _reads_everything(role)
+    if action == Action.VIEW_FINDINGS:
+        return _reads_everything(role) or _writes_for(user, obj.agency_id)
+    if action == Action.RESOLVE_FINDING:
+        return role == Role.SYSADMIN or (role == Role.ADMIN and _agency_id(user) == obj.agency_id)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -136,6 +144,17 @@ def visible_datasets_q(user: Actor) -> Q:
     if role is not None and agency_id is not None:
         visible |= Q(agency_id=agency_id)
     return visible
+
+
+def findings_datasets_q(user: Actor) -> Q:
+    """The datasets whose personal-data findings the user sees (the rule of VIEW_FINDINGS), as
+    a filter for querysets of datasets."""
+    role = role_of(user)
+    if _reads_everything(role):
+        return Q()
+    if role in (Role.ADMIN, Role.EDITOR) and _agency_id(user) is not None:
+        return Q(agency_id=_agency_id(user))
+    return Q(pk__in=[])
 
 
 def writable_agencies_q(user: Actor) -> Q:
