@@ -156,6 +156,16 @@ SETTINGS: list[Setting] = [
             "Times one request to read a file may be started. A file whose reading stopped the "
             "job worker this many times (killed, out of memory) is marked failed with a "
             "message instead of being tried again."),
+    Setting("PRIVACY_MIN_GROUP_SIZE", parse_positive_int, "5",
+            "k of the personal-data guard's re-identification warning: a table whose rows share "
+            "a birth date, a commune and a sex with fewer than this many others is reported to "
+            "its agency (k-anonymity)."),
+    Setting("PRIVACY_SAMPLE_ROWS", parse_positive_int, "1000",
+            "Rows of each table (each sheet) the personal-data guard reads, a random sample "
+            "of each version; the re-identification check counts every row."),
+    Setting("PRIVACY_TEXT_SCAN_BYTES", parse_size, "1MiB",
+            "Bytes of a text resource (a TXT file, a CSV that is not a table) the personal-data "
+            "guard reads from its beginning."),
     Setting("MAP_TILE_URL", parse_tile_url, "",
             "Tile server for the maps of the resource pages, e.g. "
             "`https://tiles.so.local/{z}/{x}/{y}.png` (or a path on this site). Default: no "

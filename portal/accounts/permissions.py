@@ -25,6 +25,8 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
   and sysadmins read and handle every thread, and they alone reassign one to another agency;
   an agency's editors and admins send requests to other agencies and report difficulties;
 - sysadmins read the list of a dataset's followers (e-mail addresses: personal data).
+- the personal-data guard's findings (issue 11): editors and admins of the agency, supervisors
+  and sysadmins see them; only the agency's admins (and sysadmins) acknowledge one.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class Action(StrEnum):
     # object is the asking agency
     VIEW_FEEDBACK_DASHBOARD = "view_feedback_dashboard"  # the staff list; no object
     VIEW_FOLLOWERS = "view_followers"  # who follows (e-mail addresses); no object
+    VIEW_FINDINGS = "view_findings"  # the personal-data findings of a dataset's resources
+    RESOLVE_FINDING = "resolve_finding"  # acknowledge (or reopen) one; the object: the dataset
 
 # Thread kinds the public sends and reads (portal.feedback.models.PUBLIC_KINDS).
 PUBLIC_THREAD_KINDS = ("feedback", "data_request")
@@ -198,6 +202,10 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return _reads_everything(role)
     if action in _OPENLIST_RULES:
         return _OPENLIST_RULES[action](user, obj)
+    if action == Action.VIEW_FINDINGS:
+        return _reads_everything(role) or _writes_for(user, obj.agency_id)
+    if action == Action.RESOLVE_FINDING:
+        return role == Role.SYSADMIN or (role == Role.ADMIN and _agency_id(user) == obj.agency_id)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -268,6 +276,17 @@ def staff_threads_q(user: Actor) -> Q:
     agency_id = _agency_id(user)
     if role in AGENCY_ROLES and agency_id is not None:
         return Q(agency_id=agency_id) | Q(requester_agency_id=agency_id)
+    return Q(pk__in=[])
+
+
+def findings_datasets_q(user: Actor) -> Q:
+    """The datasets whose personal-data findings the user sees (the rule of VIEW_FINDINGS), as
+    a filter for querysets of datasets."""
+    role = role_of(user)
+    if _reads_everything(role):
+        return Q()
+    if role in (Role.ADMIN, Role.EDITOR) and _agency_id(user) is not None:
+        return Q(agency_id=_agency_id(user))
     return Q(pk__in=[])
 
 
