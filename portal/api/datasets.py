@@ -55,7 +55,7 @@ def dataset_list(request: ApiRequest, filters: Query[DatasetFilters]) -> Dataset
         datasets = datasets.filter(status=filters.status)
     page = selectors.with_related(datasets)[filters.offset:filters.offset + filters.limit]
     return DatasetPage(total=datasets.count(), limit=filters.limit, offset=filters.offset,
-                       results=[DatasetOut.of(dataset) for dataset in page])
+                       results=[DatasetOut.of(dataset, request) for dataset in page])
 
 
 def _resolve(values: dict[str, Any]) -> dict[str, Any]:
@@ -114,12 +114,12 @@ def dataset_create(request: ApiRequest, payload: DatasetCreateIn) -> Status[Data
     agency = _agency_for(request, payload.agency)
     with _api_names():
         dataset = services.dataset_create(user=user, agency=agency, data=_fields(payload))
-    return Status(201, DatasetOut.of(selectors.get_dataset(user, str(dataset.pk))))
+    return Status(201, DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request))
 
 
 @router.get("/datasets/{id_or_name}", response=DatasetOut, summary="Read a dataset")
 def dataset_detail(request: ApiRequest, id_or_name: str) -> DatasetOut:
-    return DatasetOut.of(selectors.get_dataset(request.auth.actor, id_or_name))
+    return DatasetOut.of(selectors.get_dataset(request.auth.actor, id_or_name), request)
 
 
 def _current(dataset: Dataset) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def _save(request: ApiRequest, id_or_name: str, values: dict[str, Any],
     with _api_names():
         services.dataset_update(user=user, dataset=dataset, data=_fields(values),
                                 expected_version=version)
-    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)))
+    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request)
 
 
 @router.put("/datasets/{id_or_name}", response=DatasetOut, summary="Replace a dataset's fields")
@@ -171,7 +171,7 @@ def _change_state(request: ApiRequest, id_or_name: str, payload: StateChangeIn |
     else:
         services.dataset_withdraw(user=user, dataset=dataset, reason=change.reason,
                                   expected_version=change.version)
-    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)))
+    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request)
 
 
 @router.post("/datasets/{id_or_name}/publish", response=DatasetOut, summary="Publish")

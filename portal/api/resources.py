@@ -38,7 +38,7 @@ _CREATE_BODY = {"requestBody": {"required": True, "content": {
             summary="A dataset's resources")
 def resource_list(request: ApiRequest, id_or_name: str) -> list[ResourceOut]:
     dataset = selectors.get_dataset(request.auth.actor, id_or_name)
-    return [ResourceOut.of(resource, dataset) for resource in dataset.resources.all()]
+    return [ResourceOut.of(resource, dataset, request) for resource in dataset.resources.all()]
 
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
@@ -82,7 +82,7 @@ def resource_create(request: ApiRequest, id_or_name: str) -> Status[ResourceOut]
                                    kind=kind, url=payload.url, format=payload.format,
                                    period=payload.period)
     resource = services.resource_create(user=user, dataset=dataset, data=data, upload=upload)
-    return Status(201, ResourceOut.of(resource, dataset))
+    return Status(201, ResourceOut.of(resource, dataset, request))
 
 
 def _resource(request: ApiRequest, resource_id: str) -> Resource:
@@ -92,7 +92,7 @@ def _resource(request: ApiRequest, resource_id: str) -> Resource:
 @router.get("/resources/{resource_id}", response=ResourceOut, summary="Read a resource")
 def resource_detail(request: ApiRequest, resource_id: str) -> ResourceOut:
     resource = _resource(request, resource_id)
-    return ResourceOut.of(resource, resource.dataset)
+    return ResourceOut.of(resource, resource.dataset, request)
 
 
 @router.patch("/resources/{resource_id}", response=ResourceOut, summary="Change a resource")
@@ -105,7 +105,7 @@ def resource_patch(request: ApiRequest, resource_id: str, payload: ResourcePatch
                if value is not None}
     data = services.ResourceFields(kind=resource.kind, **(current | changes))
     resource = services.resource_update(user=request.auth.user, resource=resource, data=data)
-    return ResourceOut.of(resource, resource.dataset)
+    return ResourceOut.of(resource, resource.dataset, request)
 
 
 @router.delete("/resources/{resource_id}", response={204: None}, summary="Delete a resource")

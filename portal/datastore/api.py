@@ -43,6 +43,7 @@ from portal.datastore.schemas import (
 from portal.datastore.sql import SqlRefused, execute
 from portal.datastore.values import json_row, schema_type, unique_names
 from portal.lib.errors import NotFound
+from portal.lib.net import absolute_url
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -124,7 +125,7 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
             VersionOut(number=version.number, created=version.created, rows=version.rows,
                        encoding=version.encoding,
                        sheets=[sheet["name"] for sheet in version.sheets],
-                       download_url=request.build_absolute_uri(reverse(
+                       download_url=absolute_url(request, reverse(
                            "api-v1:datastore_version",
                            kwargs={"resource_id": resource.pk, "number": version.number})))
             for version in table.versions.all()],
@@ -205,7 +206,7 @@ def _url_with(request: HttpRequest, **changes: str | None) -> str:
         query_string.pop(key, None)
         if value is not None:
             query_string[key] = value
-    return request.build_absolute_uri(f"{request.path}?{query_string.urlencode()}")
+    return absolute_url(request, f"{request.path}?{query_string.urlencode()}")
 
 
 @router.get("/resources/{resource_id}/aggregate", response=AggregateOut,
