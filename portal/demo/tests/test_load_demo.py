@@ -20,8 +20,8 @@ from pytest_django import DjangoDbBlocker
 
 from portal.accounts.models import Role, User
 from portal.agencies.models import Agency, AgencyKind
+from portal.catalog.inputs import PERIOD_PATTERN
 from portal.catalog.models import AccessLevel, Dataset, Resource, ResourceKind, Status
-from portal.catalog.services import PERIOD_PATTERN
 from portal.lib.places import units
 
 # All tests of this module share one load: keep them on one xdist worker.
