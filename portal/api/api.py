@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Swagger
 
 from portal.api import datasets, directory, errors, resources, tokens
+from portal.api.auth import credentials
 from portal.datastore import api as datastore
 from portal.feedback import api as feedback
 
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="The portal's native REST API. Stability promise and error shape: docs/api.md.",
     urls_namespace="api-v1",
     docs=Swagger(),
+    auth=credentials,  # every endpoint: GET reads, other methods write (portal/api/auth.py)
 )
 errors.install(api)
 datastore.install_errors(api)

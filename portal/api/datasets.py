@@ -7,14 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portal.agencies.models import Agency, Sector
 from portal.agencies.selectors import get_agency
-from portal.api.auth import caller, writer
+from portal.api.auth import ApiRequest
 from portal.api.schemas import (
     DatasetCreateIn,
     DatasetFieldsIn,
@@ -47,16 +46,16 @@ class DatasetFilters(Schema):
 
 
 @router.get("/datasets", response=DatasetPage, summary="Search the datasets you may see")
-def dataset_list(request: HttpRequest, filters: Query[DatasetFilters]) -> DatasetPage:
+def dataset_list(request: ApiRequest, filters: Query[DatasetFilters]) -> DatasetPage:
     query = selectors.DatasetQuery(
         q=filters.q, sectors=filters.sector, agencies=filters.agency, formats=filters.format,
         licences=filters.licence, frequencies=filters.frequency, sort=filters.sort)
-    datasets = selectors.search_datasets(caller(request), query)
+    datasets = selectors.search_datasets(request.auth.actor, query)
     if filters.status:
         datasets = datasets.filter(status=filters.status)
     page = selectors.with_related(datasets)[filters.offset:filters.offset + filters.limit]
     return DatasetPage(total=datasets.count(), limit=filters.limit, offset=filters.offset,
-                       results=[DatasetOut.of(dataset) for dataset in page])
+                       results=[DatasetOut.of(dataset, request) for dataset in page])
 
 
 def _resolve(values: dict[str, Any]) -> dict[str, Any]:
@@ -95,9 +94,9 @@ def _api_names() -> Iterator[None]:
         raise
 
 
-def _agency_for(request: HttpRequest, slug: str | None) -> Agency:
+def _agency_for(request: ApiRequest, slug: str | None) -> Agency:
     if slug is None:
-        agency: Agency | None = getattr(request.api_user, "agency", None)  # type: ignore[attr-defined]
+        agency = request.auth.user.agency
         if agency is None:
             raise ApplicationError(_("The dataset could not be saved."),
                                    {"agency": [_("Name the agency that publishes it.")]})
@@ -110,17 +109,17 @@ def _agency_for(request: HttpRequest, slug: str | None) -> Agency:
 
 
 @router.post("/datasets", response={201: DatasetOut}, summary="Create a dataset (a draft)")
-def dataset_create(request: HttpRequest, payload: DatasetCreateIn) -> Status[DatasetOut]:
-    user = writer(request)
+def dataset_create(request: ApiRequest, payload: DatasetCreateIn) -> Status[DatasetOut]:
+    user = request.auth.user
     agency = _agency_for(request, payload.agency)
     with _api_names():
         dataset = services.dataset_create(user=user, agency=agency, data=_fields(payload))
-    return Status(201, DatasetOut.of(selectors.get_dataset(user, str(dataset.pk))))
+    return Status(201, DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request))
 
 
 @router.get("/datasets/{id_or_name}", response=DatasetOut, summary="Read a dataset")
-def dataset_detail(request: HttpRequest, id_or_name: str) -> DatasetOut:
-    return DatasetOut.of(selectors.get_dataset(caller(request), id_or_name))
+def dataset_detail(request: ApiRequest, id_or_name: str) -> DatasetOut:
+    return DatasetOut.of(selectors.get_dataset(request.auth.actor, id_or_name), request)
 
 
 def _current(dataset: Dataset) -> dict[str, Any]:
@@ -137,34 +136,34 @@ def _current(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, id_or_name: str, values: dict[str, Any],
+def _save(request: ApiRequest, id_or_name: str, values: dict[str, Any],
           version: int | None) -> DatasetOut:
-    user = writer(request)
+    user = request.auth.user
     dataset = selectors.get_dataset(user, id_or_name)
     with _api_names():
         services.dataset_update(user=user, dataset=dataset, data=_fields(values),
                                 expected_version=version)
-    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)))
+    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request)
 
 
 @router.put("/datasets/{id_or_name}", response=DatasetOut, summary="Replace a dataset's fields")
-def dataset_replace(request: HttpRequest, id_or_name: str, payload: DatasetFieldsIn
+def dataset_replace(request: ApiRequest, id_or_name: str, payload: DatasetFieldsIn
                     ) -> DatasetOut:
     return _save(request, id_or_name, payload.model_dump(exclude={"version"}), payload.version)
 
 
 @router.patch("/datasets/{id_or_name}", response=DatasetOut, summary="Change some fields")
-def dataset_patch(request: HttpRequest, id_or_name: str, payload: DatasetPatchIn) -> DatasetOut:
-    current = _current(selectors.get_dataset(caller(request), id_or_name))
+def dataset_patch(request: ApiRequest, id_or_name: str, payload: DatasetPatchIn) -> DatasetOut:
+    current = _current(selectors.get_dataset(request.auth.actor, id_or_name))
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     merged = current | {key: value for key, value in changes.items()
                         if value is not None or key in ("temporal_start", "temporal_end")}
     return _save(request, id_or_name, merged, payload.version)
 
 
-def _change_state(request: HttpRequest, id_or_name: str, payload: StateChangeIn | None,
+def _change_state(request: ApiRequest, id_or_name: str, payload: StateChangeIn | None,
                   publish: bool) -> DatasetOut:
-    user = writer(request)
+    user = request.auth.user
     dataset = selectors.get_dataset(user, id_or_name)
     change = payload or StateChangeIn(version=None, reason="")
     if publish:
@@ -172,23 +171,23 @@ def _change_state(request: HttpRequest, id_or_name: str, payload: StateChangeIn 
     else:
         services.dataset_withdraw(user=user, dataset=dataset, reason=change.reason,
                                   expected_version=change.version)
-    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)))
+    return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)), request)
 
 
 @router.post("/datasets/{id_or_name}/publish", response=DatasetOut, summary="Publish")
-def dataset_publish(request: HttpRequest, id_or_name: str,
+def dataset_publish(request: ApiRequest, id_or_name: str,
                     payload: StateChangeIn | None = None) -> DatasetOut:
     return _change_state(request, id_or_name, payload, publish=True)
 
 
 @router.post("/datasets/{id_or_name}/withdraw", response=DatasetOut, summary="Withdraw")
-def dataset_withdraw(request: HttpRequest, id_or_name: str,
+def dataset_withdraw(request: ApiRequest, id_or_name: str,
                      payload: StateChangeIn | None = None) -> DatasetOut:
     return _change_state(request, id_or_name, payload, publish=False)
 
 
 @router.delete("/datasets/{id_or_name}", response=DatasetOut,
                summary="Withdraw a published dataset (nothing is ever erased)")
-def dataset_delete(request: HttpRequest, id_or_name: str) -> DatasetOut:
+def dataset_delete(request: ApiRequest, id_or_name: str) -> DatasetOut:
     return _change_state(request, id_or_name, None, publish=False)
 

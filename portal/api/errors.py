@@ -83,8 +83,8 @@ def _on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRe
     if isinstance(exc, NotFound):
         return error_response(404, _("Not found."))
     if isinstance(exc, PermissionDenied):
-        user = getattr(request, "api_user", None)
-        if user is None or not user.is_authenticated:
+        caller = getattr(request, "auth", None)  # set by the API's authentication (auth.py)
+        if caller is None or not caller.actor.is_authenticated:
             return error_response(401, _("Sign in, or send an API token in the Authorization "
                                          "header."))
         return error_response(403, exc.message)

@@ -13,7 +13,7 @@ from ninja import Router, Status
 from ninja.errors import ValidationError
 from pydantic import ValidationError as PydanticError
 
-from portal.api.auth import caller, writer
+from portal.api.auth import ApiRequest
 from portal.api.errors import ApiError
 from portal.api.schemas import ResourceIn, ResourceOut, ResourcePatchIn
 from portal.catalog import selectors, services
@@ -36,9 +36,9 @@ _CREATE_BODY = {"requestBody": {"required": True, "content": {
 
 @router.get("/datasets/{id_or_name}/resources", response=list[ResourceOut],
             summary="A dataset's resources")
-def resource_list(request: HttpRequest, id_or_name: str) -> list[ResourceOut]:
-    dataset = selectors.get_dataset(caller(request), id_or_name)
-    return [ResourceOut.of(resource, dataset) for resource in dataset.resources.all()]
+def resource_list(request: ApiRequest, id_or_name: str) -> list[ResourceOut]:
+    dataset = selectors.get_dataset(request.auth.actor, id_or_name)
+    return [ResourceOut.of(resource, dataset, request) for resource in dataset.resources.all()]
 
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
@@ -72,8 +72,8 @@ def _parse(values: dict[str, Any]) -> ResourceIn:
 @router.post("/datasets/{id_or_name}/resources", response={201: ResourceOut},
              summary="Add a resource: a file (multipart `upload`) or a link (JSON)",
              openapi_extra=_CREATE_BODY)
-def resource_create(request: HttpRequest, id_or_name: str) -> Status[ResourceOut]:
-    user = writer(request)
+def resource_create(request: ApiRequest, id_or_name: str) -> Status[ResourceOut]:
+    user = request.auth.user
     values, upload = _read_body(request)
     payload = _parse(values)
     dataset = selectors.get_dataset(user, id_or_name)
@@ -82,38 +82,35 @@ def resource_create(request: HttpRequest, id_or_name: str) -> Status[ResourceOut
                                    kind=kind, url=payload.url, format=payload.format,
                                    period=payload.period)
     resource = services.resource_create(user=user, dataset=dataset, data=data, upload=upload)
-    return Status(201, ResourceOut.of(resource, dataset))
+    return Status(201, ResourceOut.of(resource, dataset, request))
 
 
-def _resource(request: HttpRequest, resource_id: str, write: bool = False) -> Resource:
-    user = writer(request) if write else caller(request)
-    return selectors.get_resource(user, resource_id)
+def _resource(request: ApiRequest, resource_id: str) -> Resource:
+    return selectors.get_resource(request.auth.actor, resource_id)
 
 
 @router.get("/resources/{resource_id}", response=ResourceOut, summary="Read a resource")
-def resource_detail(request: HttpRequest, resource_id: str) -> ResourceOut:
+def resource_detail(request: ApiRequest, resource_id: str) -> ResourceOut:
     resource = _resource(request, resource_id)
-    return ResourceOut.of(resource, resource.dataset)
+    return ResourceOut.of(resource, resource.dataset, request)
 
 
 @router.patch("/resources/{resource_id}", response=ResourceOut, summary="Change a resource")
-def resource_patch(request: HttpRequest, resource_id: str, payload: ResourcePatchIn
+def resource_patch(request: ApiRequest, resource_id: str, payload: ResourcePatchIn
                    ) -> ResourceOut:
-    resource = _resource(request, resource_id, write=True)
+    resource = _resource(request, resource_id)
     current = {name: getattr(resource, name)
                for name in ("name", "description", "url", "format", "period")}
     changes = {key: value for key, value in payload.model_dump(exclude_unset=True).items()
                if value is not None}
     data = services.ResourceFields(kind=resource.kind, **(current | changes))
-    resource = services.resource_update(user=request.api_user,  # type: ignore[attr-defined]
-                                        resource=resource, data=data)
-    return ResourceOut.of(resource, resource.dataset)
+    resource = services.resource_update(user=request.auth.user, resource=resource, data=data)
+    return ResourceOut.of(resource, resource.dataset, request)
 
 
 @router.delete("/resources/{resource_id}", response={204: None}, summary="Delete a resource")
-def resource_delete(request: HttpRequest, resource_id: str) -> Status[None]:
-    resource = _resource(request, resource_id, write=True)
-    services.resource_delete(user=request.api_user,  # type: ignore[attr-defined]
-                             resource=resource)
+def resource_delete(request: ApiRequest, resource_id: str) -> Status[None]:
+    resource = _resource(request, resource_id)
+    services.resource_delete(user=request.auth.user, resource=resource)
     return Status(204, None)
 

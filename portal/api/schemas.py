@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
@@ -19,6 +20,7 @@ from portal.accounts.models import ApiToken, User
 from portal.agencies.models import Agency, Sector
 from portal.catalog import inputs
 from portal.catalog.models import Dataset, Resource, ResourceKind
+from portal.lib.net import absolute_url
 
 
 class AgencyRef(Schema):
@@ -44,12 +46,12 @@ class ResourceOut(Schema):
     modified: datetime
 
     @classmethod
-    def of(cls, resource: Resource, dataset: Dataset) -> ResourceOut:
+    def of(cls, resource: Resource, dataset: Dataset, request: HttpRequest) -> ResourceOut:
         url = resource.url
         if resource.kind == ResourceKind.FILE and resource.file:
-            url = reverse("catalog:resource_download", kwargs={
+            url = absolute_url(request, reverse("catalog:resource_download", kwargs={
                 "name": dataset.slug, "resource_id": resource.pk,
-                "filename": resource.file_name})
+                "filename": resource.file_name}))
         return cls(id=resource.pk, dataset_id=dataset.pk, kind=resource.kind,
                    name=resource.name, description=resource.description, url=url,
                    format=resource.format, media_type=resource.media_type, size=resource.size,
@@ -83,7 +85,7 @@ class DatasetOut(Schema):
     resources: list[ResourceOut]
 
     @classmethod
-    def of(cls, dataset: Dataset) -> DatasetOut:
+    def of(cls, dataset: Dataset, request: HttpRequest) -> DatasetOut:
         return cls(
             id=dataset.pk, name=dataset.slug, title=dataset.title,
             description=dataset.description,
@@ -97,7 +99,8 @@ class DatasetOut(Schema):
             contact_name=dataset.contact_name, contact_email=dataset.contact_email,
             version=dataset.version, created=dataset.created, modified=dataset.modified,
             published=dataset.published,
-            resources=[ResourceOut.of(resource, dataset) for resource in dataset.resources.all()],
+            resources=[ResourceOut.of(resource, dataset, request)
+                       for resource in dataset.resources.all()],
         )
 
 

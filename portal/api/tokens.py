@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
 from portal.accounts import services
 from portal.accounts.tokens import tokens_of
-from portal.api.auth import caller, signed_in, writer
+from portal.api.auth import ApiRequest, own_account
 from portal.api.schemas import TokenCreatedOut, TokenIn, TokenOut
 from portal.lib.errors import NotFound
 
 router = Router(tags=["tokens"])
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens, revoked ones too")
-def token_list(request: HttpRequest) -> list[TokenOut]:
-    return [TokenOut.of(token) for token in tokens_of(signed_in(caller(request)))]
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens, revoked ones too",
+            auth=own_account)
+def token_list(request: ApiRequest) -> list[TokenOut]:
+    return [TokenOut.of(token) for token in tokens_of(request.auth.user)]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut},
              summary="Create an API token; its plaintext is shown this once")
-def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
-    user = signed_in(writer(request))
+def token_create(request: ApiRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    user = request.auth.user
     token, plaintext = services.token_create(user=user, name=payload.name,
                                              expires_days=payload.expires_days,
                                              read_only=payload.read_only)
@@ -30,8 +30,8 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of your tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
-    user = signed_in(writer(request))
+def token_revoke(request: ApiRequest, token_id: int) -> Status[None]:
+    user = request.auth.user
     token = tokens_of(user).filter(pk=token_id).first()
     if token is None:
         raise NotFound("Token not found")

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import (
@@ -49,6 +48,7 @@ from portal.catalog.templatetags.catalog_extras import download_url, safe_url
 from portal.datastore import views as data_views
 from portal.lib.errors import NotFound
 from portal.lib.htmx import is_fragment
+from portal.lib.net import absolute_url
 from portal.lib.places import unit_name
 from portal.lib.text import render_markdown
 
@@ -184,14 +184,8 @@ def _resource_or_404(request: HttpRequest, dataset: Dataset, resource_id: str) -
         raise Http404(_("This dataset has no such resource.")) from None
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
-
-
 def _distribution(request: HttpRequest, dataset: Dataset, resource: Resource) -> dict[str, Any]:
-    url = download_url(dataset, resource)
-    if url.startswith("/"):
-        url = _absolute(request, url)
+    url = absolute_url(request, download_url(dataset, resource))
     item: dict[str, Any] = {"@type": "DataDownload", "name": resource.name, "contentUrl": url}
     if resource.media_type or resource.format:
         item["encodingFormat"] = resource.media_type or resource.format
@@ -206,7 +200,7 @@ def _publisher(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     agency = dataset.agency
     publisher: dict[str, Any] = {
         "@type": "GovernmentOrganization", "name": agency.name,
-        "url": _absolute(request, reverse("agencies:agency_detail", args=[agency.slug])),
+        "url": absolute_url(request, reverse("agencies:agency_detail", args=[agency.slug])),
     }
     if dataset.contact_name or dataset.contact_email or agency.focal_email:
         publisher["contactPoint"] = {
@@ -223,8 +217,8 @@ def plain_text(markdown_source: str) -> str:
 
 def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> SafeString:
     """schema.org `Dataset` as JSON, escaped so that it cannot close its <script> element."""
-    url = _absolute(request, reverse("catalog:dataset_detail", args=[dataset.slug]))
-    licence = safe_url(dataset.licence.url) or _absolute(request, reverse("pages:terms"))
+    url = absolute_url(request, reverse("catalog:dataset_detail", args=[dataset.slug]))
+    licence = safe_url(dataset.licence.url) or absolute_url(request, reverse("pages:terms"))
     data: dict[str, Any] = {
         "@context": "https://schema.org/", "@type": "Dataset", "@id": url, "url": url,
         "identifier": str(dataset.pk), "name": dataset.title,
@@ -265,7 +259,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "can_publish": can(request.user, Action.PUBLISH_DATASET, dataset),
         "summary": plain_text(dataset.description)[:300],
         "jsonld": dataset_jsonld(request, dataset),
-        "canonical_url": _absolute(request, reverse("catalog:dataset_detail",
+        "canonical_url": absolute_url(request, reverse("catalog:dataset_detail",
                                                     args=[dataset.slug])),
     })
 

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from portal.api.auth import caller, writer
+from portal.api.auth import ApiRequest, reads_only
 from portal.api.errors import ApiError, error_response
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
@@ -43,6 +43,7 @@ from portal.datastore.schemas import (
 from portal.datastore.sql import SqlRefused, execute
 from portal.datastore.values import json_row, schema_type, unique_names
 from portal.lib.errors import NotFound
+from portal.lib.net import absolute_url
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -67,17 +68,17 @@ _FILE_RESPONSE = {"responses": {200: {"description": "The file.", "content": {
 
 @router.get("/resources/{resource_id}/datastore", response=DatastoreOut,
             summary="A resource's table: state, schema, versions")
-def datastore_status(request: HttpRequest, resource_id: str) -> DatastoreOut:
-    resource = catalog.get_resource(caller(request), resource_id)
+def datastore_status(request: ApiRequest, resource_id: str) -> DatastoreOut:
+    resource = catalog.get_resource(request.auth.actor, resource_id)
     return _status(request, resource, selectors.data_table(resource))
 
 
 @router.post("/resources/{resource_id}/datastore", response={202: DatastoreOut},
              summary="Read the resource's file again (optionally with a chosen encoding, "
                      "delimiter, header row, footer)")
-def datastore_rerun(request: HttpRequest, resource_id: str,
+def datastore_rerun(request: ApiRequest, resource_id: str,
                     payload: IngestIn | None = None) -> Status[DatastoreOut]:
-    user = writer(request)
+    user = request.auth.user
     resource = catalog.get_resource(user, resource_id)
     choices = ReadChoices(**payload.model_dump()) if payload is not None else None
     table = services.ingestion_request(user=user, resource=resource, choices=choices)
@@ -86,9 +87,9 @@ def datastore_rerun(request: HttpRequest, resource_id: str,
 
 @router.put("/resources/{resource_id}/datastore/dictionary", response=DatastoreOut,
             summary="Write the data dictionary (titles, descriptions, types, units) and re-run")
-def datastore_dictionary(request: HttpRequest, resource_id: str,
+def datastore_dictionary(request: ApiRequest, resource_id: str,
                          payload: DictionaryIn) -> DatastoreOut:
-    user = writer(request)
+    user = request.auth.user
     resource = catalog.get_resource(user, resource_id)
     fields = {name: entry.model_dump() for name, entry in payload.fields.items()}
     table = services.dictionary_update(user=user, resource=resource, fields=fields)
@@ -124,7 +125,7 @@ def _status(request: HttpRequest, resource: Resource, table: DataTable | None) -
             VersionOut(number=version.number, created=version.created, rows=version.rows,
                        encoding=version.encoding,
                        sheets=[sheet["name"] for sheet in version.sheets],
-                       download_url=request.build_absolute_uri(reverse(
+                       download_url=absolute_url(request, reverse(
                            "api-v1:datastore_version",
                            kwargs={"resource_id": resource.pk, "number": version.number})))
             for version in table.versions.all()],
@@ -169,11 +170,11 @@ def _records_query(request: HttpRequest, *, q: str, fields: str, sort: str, limi
 @router.get("/resources/{resource_id}/records", response=RecordsOut,
             summary="Records of a resource's table: filtered, searched, sorted, paged",
             description=FILTERS_DOC)
-def records(request: HttpRequest, resource_id: str, q: str = "", fields: str = "",
+def records(request: ApiRequest, resource_id: str, q: str = "", fields: str = "",
             sort: str = "", limit: int = 100, offset: int = 0, cursor: str = "",
             include_total: bool = True, sheet: str = "", version: int | None = None,
             ) -> HttpResponse:
-    _resource, table = _queryable(caller(request), resource_id, sheet, version)
+    _resource, table = _queryable(request.auth.actor, resource_id, sheet, version)
     wanted = _records_query(request, q=q, fields=fields, sort=sort, limit=limit, offset=offset,
                             cursor=cursor, include_total=include_total)
     page = query.records(table, wanted)
@@ -205,17 +206,17 @@ def _url_with(request: HttpRequest, **changes: str | None) -> str:
         query_string.pop(key, None)
         if value is not None:
             query_string[key] = value
-    return request.build_absolute_uri(f"{request.path}?{query_string.urlencode()}")
+    return absolute_url(request, f"{request.path}?{query_string.urlencode()}")
 
 
 @router.get("/resources/{resource_id}/aggregate", response=AggregateOut,
             summary="Grouped counts, sums, averages, minima and maxima",
             description="metrics: count, count_distinct:col, sum:col, avg:col, min:col, "
                         "max:col (comma-separated). " + FILTERS_DOC)
-def aggregate(request: HttpRequest, resource_id: str, group_by: str = "",
+def aggregate(request: ApiRequest, resource_id: str, group_by: str = "",
               metrics: str = "count", q: str = "", limit: int | None = None, sheet: str = "",
               version: int | None = None) -> HttpResponse:
-    _resource, table = _queryable(caller(request), resource_id, sheet, version)
+    _resource, table = _queryable(request.auth.actor, resource_id, sheet, version)
     groups, wanted = params.names(group_by), params.metrics(metrics)
     names, rows, truncated = query.aggregate(
         table, group_by=groups, metrics=wanted, filters=params.filters(request.GET), q=q,
@@ -242,17 +243,18 @@ def _metric_type(table: query.Table, metric: query.Metric) -> str:
 
 
 @router.get("/sql", response=SqlOut, summary="One read-only SELECT over resource tables")
-def sql_get(request: HttpRequest, sql: str) -> HttpResponse:
+def sql_get(request: ApiRequest, sql: str) -> HttpResponse:
     return _sql(request, sql)
 
 
-@router.post("/sql", response=SqlOut, summary="The same, the statement in a JSON body")
-def sql_post(request: HttpRequest, payload: SqlIn) -> HttpResponse:
+@router.post("/sql", response=SqlOut, summary="The same, the statement in a JSON body",
+             auth=reads_only)
+def sql_post(request: ApiRequest, payload: SqlIn) -> HttpResponse:
     return _sql(request, payload.sql)
 
 
-def _sql(request: HttpRequest, statement: str) -> HttpResponse:
-    user = caller(request)
+def _sql(request: ApiRequest, statement: str) -> HttpResponse:
+    user = request.auth.actor
     result = execute(statement, resolve=lambda names: selectors.sql_tables(user, names))
     names = unique_names(result.columns)
     return _json({
@@ -278,7 +280,7 @@ def _json(body: dict[str, Any]) -> HttpResponse:
                         "`bom=true` starts a CSV with a byte order mark (for Excel); "
                         "`delimiter` of a CSV: , ; | or a tab. " + FILTERS_DOC,
             openapi_extra=_FILE_RESPONSE)
-def export(request: HttpRequest, resource_id: str, fmt: str, q: str = "", fields: str = "",
+def export(request: ApiRequest, resource_id: str, fmt: str, q: str = "", fields: str = "",
            sort: str = "", limit: int | None = None, offset: int = 0, sheet: str = "",
            version: int | None = None, bom: bool = False, delimiter: str = ",",
            ) -> StreamingHttpResponse:
@@ -286,7 +288,7 @@ def export(request: HttpRequest, resource_id: str, fmt: str, q: str = "", fields
         raise ApiError(404, _("There is no export as “%(format)s”. The formats are: "
                               "%(formats)s.") % {"format": fmt,
                                                  "formats": ", ".join(exports.FORMATS)})
-    resource, table = _queryable(caller(request), resource_id, sheet, version)
+    resource, table = _queryable(request.auth.actor, resource_id, sheet, version)
     if limit is not None and not 1 <= limit <= LARGEST:
         raise query.QueryError(_("The limit must be 1 or more; leave it out for every row."),
                                {"limit": [_("Must be 1 or more.")]})
@@ -305,9 +307,9 @@ def export(request: HttpRequest, resource_id: str, fmt: str, q: str = "", fields
 @router.get("/resources/{resource_id}/versions/{number}.parquet", url_name="datastore_version",
             summary="An earlier (or the current) version's Parquet file",
             openapi_extra=_FILE_RESPONSE)
-def version_file(request: HttpRequest, resource_id: str, number: int,
+def version_file(request: ApiRequest, resource_id: str, number: int,
                  sheet: str = "") -> FileResponse:
-    resource, table = _queryable(caller(request), resource_id, sheet, number)
+    resource, table = _queryable(request.auth.actor, resource_id, sheet, number)
     path = storage.readable(table.file)
     return FileResponse(path.open("rb"), as_attachment=True, content_type=PARQUET,
                         filename=_download_name(resource, "parquet", sheet, f"v{number}"))

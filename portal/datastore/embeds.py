@@ -26,7 +26,6 @@ from portal.datastore.models import DataTable
 from portal.datastore.profile import map_columns
 from portal.datastore.query import Table
 from portal.datastore.views import (
-    absolute,
     api_path,
     map_settings,
     render_preview,
@@ -36,6 +35,7 @@ from portal.datastore.views import (
 )
 from portal.lib.errors import NotFound
 from portal.lib.htmx import is_fragment
+from portal.lib.net import absolute_url
 
 View = Callable[..., HttpResponse]
 
@@ -59,7 +59,7 @@ def _page(request: HttpRequest, template: str, resource: Resource,
     source = reverse("catalog:resource_detail", args=[resource.dataset.slug, resource.pk])
     return render(request, f"datastore/embed/{template}", {
         "resource": resource, "dataset": resource.dataset,
-        "source_url": absolute(request, source), **context})
+        "source_url": absolute_url(request, source), **context})
 
 
 @embeddable

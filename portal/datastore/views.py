@@ -35,6 +35,7 @@ from portal.datastore.query import Table, table_of
 from portal.datastore.reading import ReadingPanel, reading_panel
 from portal.lib.errors import ApplicationError, NotFound
 from portal.lib.htmx import is_fragment
+from portal.lib.net import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,6 @@ def sheet_asked(request: HttpRequest) -> str:
 def with_sheet(path: str, sheet: str) -> str:
     """`path` asking for `sheet` (no parameter for the first sheet, whose name is "")."""
     return f"{path}?{urlencode({'sheet': sheet})}" if sheet else path
-
-
-def absolute(request: HttpRequest, path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
 
 
 def titles_of(table: DataTable | None) -> dict[str, str]:
@@ -183,9 +180,9 @@ def _urls(request: HttpRequest, dataset: Dataset, resource: Resource,
         "aggregate": api_path(resource.pk, "aggregate"),
         "records": api_path(resource.pk, "records"),
         "geojson": api_path(resource.pk, "export.geojson"),
-        "embed_table": absolute(request, reverse("datastore:embed_table", args=[resource.pk])),
-        "embed_chart": absolute(request, reverse("datastore:embed_chart", args=[resource.pk])),
-        "embed_map": absolute(request, reverse("datastore:embed_map", args=[resource.pk])),
+        "embed_table": absolute_url(request, reverse("datastore:embed_table", args=[resource.pk])),
+        "embed_chart": absolute_url(request, reverse("datastore:embed_chart", args=[resource.pk])),
+        "embed_map": absolute_url(request, reverse("datastore:embed_map", args=[resource.pk])),
     }
     return {"dictionary": reverse("datastore:dictionary", args=args),
             **{name: with_sheet(url, sheet) for name, url in urls.items()}}

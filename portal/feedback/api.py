@@ -20,7 +20,7 @@ from pydantic import Field
 from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency
 from portal.agencies.selectors import get_agency
-from portal.api.auth import caller, public_writer, writer
+from portal.api.auth import ApiRequest, public_writes
 from portal.api.errors import ApiError
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Dataset, Resource
@@ -89,11 +89,12 @@ def _resource(user: Actor, dataset: Dataset, payload: FeedbackIn) -> Resource | 
 
 
 @router.post("/datasets/{id_or_name}/feedback", response={201: ThreadOut},
+             auth=public_writes,
              url_name="dataset_feedback_create",
              summary="Send feedback on a dataset (no account needed)")
-def dataset_feedback_create(request: HttpRequest, id_or_name: str,
+def dataset_feedback_create(request: ApiRequest, id_or_name: str,
                             payload: FeedbackIn) -> Status[ThreadOut]:
-    user = public_writer(request)
+    user = request.auth.actor
     dataset = catalog.get_dataset(user, id_or_name)
     thread = services.feedback_submit(
         user=user, dataset=dataset, resource=_resource(user, dataset, payload),
@@ -105,9 +106,10 @@ def dataset_feedback_create(request: HttpRequest, id_or_name: str,
 
 
 @router.post("/requests", response={201: ThreadOut}, url_name="request_create",
+             auth=public_writes,
              summary="Ask for data the portal lacks (no account needed)")
-def request_create(request: HttpRequest, payload: RequestIn) -> Status[ThreadOut]:
-    user = public_writer(request)
+def request_create(request: ApiRequest, payload: RequestIn) -> Status[ThreadOut]:
+    user = request.auth.actor
     thread = services.request_submit(
         user=user, agency=_agency(payload.agency) if payload.agency else None,
         site_url=site_url(request),
@@ -125,9 +127,10 @@ def _request(user: Actor, pk: int) -> Thread:
 
 
 @router.post("/requests/{request_id}/support", response=SupportOut, url_name="request_support",
+             auth=public_writes,
              summary="+1 to an open public data request (once per address and day)")
-def request_support(request: HttpRequest, request_id: int) -> SupportOut:
-    user = public_writer(request)
+def request_support(request: ApiRequest, request_id: int) -> SupportOut:
+    user = request.auth.actor
     thread = _request(user, request_id)
     counted = services.request_support(user=user, thread=thread,
                                        address=limited_address(request))
@@ -145,8 +148,8 @@ class RequestFilters(Schema):
 
 
 @router.get("/requests", response=ThreadPage, summary="The public data requests")
-def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> ThreadPage:
-    user = caller(request)
+def request_list(request: ApiRequest, filters: Query[RequestFilters]) -> ThreadPage:
+    user = request.auth.actor
     threads = selectors.public_requests(user, selectors.RequestQuery(state=filters.state,
                                                                      sort=filters.sort))
     page = threads[filters.offset:filters.offset + filters.limit]
@@ -155,8 +158,8 @@ def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> Thread
 
 
 @router.get("/requests/{request_id}", response=ThreadOut, summary="Read a data request")
-def request_detail(request: HttpRequest, request_id: int) -> ThreadOut:
-    user = caller(request)
+def request_detail(request: ApiRequest, request_id: int) -> ThreadOut:
+    user = request.auth.actor
     return _one(request, user, _request(user, request_id))
 
 
@@ -174,8 +177,8 @@ class StaffFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-def _staff(request: HttpRequest) -> Actor:
-    user = caller(request)
+def _staff(request: ApiRequest) -> Actor:
+    user = request.auth.actor
     if not user.is_authenticated:
         raise ApiError(401, _("Sign in, or send an API token in the Authorization header."))
     if not can(user, Action.VIEW_FEEDBACK_DASHBOARD):
@@ -186,7 +189,7 @@ def _staff(request: HttpRequest) -> Actor:
 
 @router.get("/feedback", response=ThreadPage,
             summary="Threads your agency handles or asked (every thread for supervisors)")
-def thread_list(request: HttpRequest, filters: Query[StaffFilters]) -> ThreadPage:
+def thread_list(request: ApiRequest, filters: Query[StaffFilters]) -> ThreadPage:
     user = _staff(request)
     threads = selectors.staff_threads(user, selectors.StaffQuery(
         states=filters.state, kinds=filters.kind, overdue=filters.overdue,
@@ -198,8 +201,8 @@ def thread_list(request: HttpRequest, filters: Query[StaffFilters]) -> ThreadPag
 
 @router.post("/feedback", response={201: ThreadOut},
              summary="Ask another agency, or report a difficulty to the supervisor")
-def thread_create(request: HttpRequest, payload: StaffThreadIn) -> Status[ThreadOut]:
-    user = writer(request)
+def thread_create(request: ApiRequest, payload: StaffThreadIn) -> Status[ThreadOut]:
+    user = request.auth.actor
     requester = getattr(user, "agency", None)
     if requester is None or not can(user, Action.SEND_AGENCY_THREAD, requester):
         raise ApiError(403, _("Only editors and administrators of an active agency send "
@@ -216,19 +219,19 @@ def thread_create(request: HttpRequest, payload: StaffThreadIn) -> Status[Thread
 
 @router.get("/feedback/{thread_id}", response=ThreadOut,
             summary="Read a thread (notes and the sender's contact for those who handle it)")
-def thread_detail(request: HttpRequest, thread_id: int) -> ThreadOut:
-    user = caller(request)
+def thread_detail(request: ApiRequest, thread_id: int) -> ThreadOut:
+    user = request.auth.actor
     return _one(request, user, selectors.get_thread(user, thread_id))
 
 
-def _acted(request: HttpRequest, thread_id: int) -> tuple[Actor, Thread]:
-    user = writer(request)
+def _acted(request: ApiRequest, thread_id: int) -> tuple[Actor, Thread]:
+    user = request.auth.actor
     return user, selectors.get_thread(user, thread_id)
 
 
 @router.post("/feedback/{thread_id}/reply", response=ThreadOut,
              summary="Answer, signed by your agency; optionally close")
-def thread_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> ThreadOut:
+def thread_reply(request: ApiRequest, thread_id: int, payload: ReplyIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.thread_answer(user=user, thread=thread, body=payload.message, close=payload.close,
                            site_url=site_url(request))
@@ -237,14 +240,14 @@ def thread_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Thre
 
 @router.post("/feedback/{thread_id}/notes", response=ThreadOut,
              summary="Add an internal note")
-def thread_note(request: HttpRequest, thread_id: int, payload: NoteIn) -> ThreadOut:
+def thread_note(request: ApiRequest, thread_id: int, payload: NoteIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.thread_note(user=user, thread=thread, body=payload.message)
     return _one(request, user, thread)
 
 
 @router.post("/feedback/{thread_id}/close", response=ThreadOut, summary="Close")
-def thread_close(request: HttpRequest, thread_id: int, payload: CloseIn) -> ThreadOut:
+def thread_close(request: ApiRequest, thread_id: int, payload: CloseIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.thread_close(user=user, thread=thread, body=payload.message,
                           site_url=site_url(request))
@@ -253,7 +256,7 @@ def thread_close(request: HttpRequest, thread_id: int, payload: CloseIn) -> Thre
 
 @router.post("/feedback/{thread_id}/reject", response=ThreadOut,
              summary="Reject as spam or abuse, with a reason")
-def thread_reject(request: HttpRequest, thread_id: int, payload: RejectIn) -> ThreadOut:
+def thread_reject(request: ApiRequest, thread_id: int, payload: RejectIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.thread_reject(user=user, thread=thread, reason=payload.reason,
                            site_url=site_url(request))
@@ -262,7 +265,7 @@ def thread_reject(request: HttpRequest, thread_id: int, payload: RejectIn) -> Th
 
 @router.post("/feedback/{thread_id}/assign", response=ThreadOut,
              summary="Assign to another agency (supervisors and sysadmins)")
-def thread_assign(request: HttpRequest, thread_id: int, payload: AssignIn) -> ThreadOut:
+def thread_assign(request: ApiRequest, thread_id: int, payload: AssignIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.thread_reassign(user=user, thread=thread, agency=_agency(payload.agency),
                              site_url=site_url(request))
@@ -271,7 +274,7 @@ def thread_assign(request: HttpRequest, thread_id: int, payload: AssignIn) -> Th
 
 @router.post("/feedback/{thread_id}/fulfil", response=ThreadOut,
              summary="Link a data request to the dataset that fulfils it (closes it)")
-def thread_fulfil(request: HttpRequest, thread_id: int, payload: FulfilIn) -> ThreadOut:
+def thread_fulfil(request: ApiRequest, thread_id: int, payload: FulfilIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.request_fulfil(user=user, thread=thread, dataset=_dataset(user, payload.dataset),
                             site_url=site_url(request))
@@ -280,7 +283,7 @@ def thread_fulfil(request: HttpRequest, thread_id: int, payload: FulfilIn) -> Th
 
 @router.post("/feedback/{thread_id}/plan", response=ThreadOut,
              summary="Link a data request to an item of the open data list (by its code)")
-def thread_plan(request: HttpRequest, thread_id: int, payload: PlanIn) -> ThreadOut:
+def thread_plan(request: ApiRequest, thread_id: int, payload: PlanIn) -> ThreadOut:
     user, thread = _acted(request, thread_id)
     services.request_plan(user=user, thread=thread, list_item_code=payload.list_item_code,
                           site_url=site_url(request))

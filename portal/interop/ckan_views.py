@@ -26,7 +26,7 @@ from portal.interop.ckan.actions import ACTIONS
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.errors import BadRequestError, CkanError, MethodNotAllowedError
 from portal.interop.ckan.request import request_data
-from portal.lib.net import site_url
+from portal.lib.net import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def _json(payload: Any, status: int = 200) -> HttpResponse:
 
 def _help_url(request: HttpRequest, name: str) -> str:
     path = reverse("interop:ckan_action", kwargs={"action": "help_show"})
-    return f"{site_url(request)}{path}?{urlencode({'name': name[:100]})}"
+    return absolute_url(request, f"{path}?{urlencode({'name': name[:100]})}")
 
 
 def _result(request: HttpRequest, name: str) -> Any:

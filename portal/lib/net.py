@@ -4,6 +4,7 @@ every part that needs it."""
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -32,3 +33,12 @@ def site_url(request: HttpRequest | None = None) -> str:
     if request is None:
         return ""
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def absolute_url(request: HttpRequest | None, path: str) -> str:
+    """A path of the portal as an absolute URL under `site_url(request)`: the one way pages,
+    both APIs and e-mails write links. A URL that has a scheme already (a link's own address, a
+    file on S3 storage) is kept, as is an empty one."""
+    if not path or urlsplit(path).scheme:
+        return path
+    return site_url(request) + path

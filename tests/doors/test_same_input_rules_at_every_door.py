@@ -20,7 +20,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.forms import initial_from_dataset
-from portal.catalog.inputs import DESCRIPTION_MAX_LENGTH, KEYWORDS_MAX
+from portal.catalog.inputs import DESCRIPTION_MAX_LENGTH, KEYWORDS_MAX, WITHDRAWAL_REASON
 from portal.catalog.models import Dataset, Licence, Resource, ResourceKind
 from portal.lib import factories
 
@@ -258,3 +258,18 @@ def test_a_bad_resource_field_is_refused_alike_at_every_door(
     assert_same_everywhere(said)
     resource.refresh_from_db()
     assert (resource.name, resource.url) == (GOOD_RESOURCE["name"], GOOD_RESOURCE["url"])
+
+
+def test_a_too_long_withdrawal_reason_is_refused_alike(editor: User, agency: Agency) -> None:
+    """The reason is kept in the dataset's history; CKAN's package_delete takes none."""
+    dataset = factories.make_dataset(agency=agency, user=editor)
+    reason = "L" * (WITHDRAWAL_REASON.max_length + 1)
+    client = Client()
+    client.force_login(editor)
+    page = page_form_errors(client.post(f"/dataset/{dataset.slug}/withdraw",
+                                        {"reason": reason, "version": dataset.version}))
+    v1 = v1_errors(json_call("post", f"/api/v1/datasets/{dataset.slug}/withdraw", editor,
+                             {"reason": reason}))
+    assert page["reason"] == v1["reason"]
+    dataset.refresh_from_db()
+    assert dataset.status == "published"

@@ -24,5 +24,6 @@ def test_a_client_uploads_a_file_over_http(live_server: LiveServer, editor: User
     body = response.json()
     assert (body["size"], body["encoding"], body["period"]) == (len(CSV), "utf-8", "2025-Q1")
     assert Resource.objects.get(pk=body["id"]).file.read() == CSV
-    download = requests.get(f"{live_server.url}{body['url']}", timeout=30)
+    assert body["url"].startswith(live_server.url)  # an absolute link, from the address called
+    download = requests.get(body["url"], timeout=30)
     assert download.content == CSV

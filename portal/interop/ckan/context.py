@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from portal.accounts.tokens import TokenRefused, user_from_request
 from portal.audit.context import note_token
 from portal.interop.ckan.errors import AuthorizationError
-from portal.lib.net import site_url
+from portal.lib.net import absolute_url, site_url
 
 if TYPE_CHECKING:
     from portal.accounts.models import ApiToken
@@ -44,11 +44,12 @@ class Context:
     user: Actor
     site_url: str
     token: ApiToken | None = None  # None: the session's user (or anonymous)
+    request: HttpRequest | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, request: HttpRequest) -> Context:
         user, token = caller(request)
-        return cls(user=user, site_url=site_url(request), token=token)
+        return cls(user=user, site_url=site_url(request), token=token, request=request)
 
     @property
     def may_write(self) -> bool:
@@ -57,6 +58,4 @@ class Context:
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a path of the portal (URLs from S3 storage are absolute already)."""
-        if not path or path.startswith(("http://", "https://")):
-            return path
-        return self.site_url + path
+        return absolute_url(self.request, path)
