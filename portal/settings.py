@@ -55,6 +55,10 @@ RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
 MAP_TILE_URL = ENV["MAP_TILE_URL"]
 MAP_TILE_ATTRIBUTION = ENV["MAP_TILE_ATTRIBUTION"]
+SCHEDULE_REMINDER_DAYS = ENV["SCHEDULE_REMINDER_DAYS"]
+SCHEDULE_ESCALATION_DAYS = ENV["SCHEDULE_ESCALATION_DAYS"]
+SCHEDULE_RUN_HOUR = ENV["SCHEDULE_RUN_HOUR"]
+SCHEDULE_DIGEST_WEEKDAY = ENV["SCHEDULE_DIGEST_WEEKDAY"]
 
 INSTALLED_APPS = [
     "portal.audit.admin_apps.AuditedAdminConfig",  # django.contrib.admin, audited
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
     "portal.agencies",
     "portal.catalog",
     "portal.datastore",
+    "portal.schedules",
     "portal.interop",
     "portal.pages",
     "portal.ops",
