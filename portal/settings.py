@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.agencies",
     "portal.catalog",
     "portal.datastore",
+    "portal.notifications",
     "portal.schedules",
     "portal.interop",
     "portal.pages",
