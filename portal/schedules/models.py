@@ -127,3 +127,22 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class ReminderSent(models.Model):
+    """A period was included in a reminder at a stage (`before:7`, `due`, `overdue`,
+    `escalated`): it is never included at that stage again."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10)
+    stage = models.CharField(max_length=20)
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["dataset", "period", "stage"],
+                                               name="one_reminder_per_period_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.period} {self.stage}"
