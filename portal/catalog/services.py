@@ -41,13 +41,14 @@ from portal.catalog.models import (
     Status,
 )
 from portal.lib.errors import ApplicationError, Conflict, PermissionDenied
-from portal.lib.periods import Period, PeriodError
+from portal.lib.periods import PATTERN, Period, PeriodError
 from portal.lib.places import invalid_codes
 from portal.lib.text import fold
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
+PERIOD_PATTERN = PATTERN  # the form of a period's text (lib/periods.py: parse it to check it)
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 
 

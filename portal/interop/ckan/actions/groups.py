@@ -12,9 +12,13 @@ from django.utils.translation import gettext as _
 
 from portal.agencies.models import Agency, Sector
 from portal.catalog.models import Dataset
-from portal.catalog.selectors import with_related
 from portal.interop.ckan.context import Context
-from portal.interop.ckan.dictize import dataset_dict, group_dict, organization_dict
+from portal.interop.ckan.dictize import (
+    dataset_dict,
+    group_dict,
+    organization_dict,
+    with_dict_related,
+)
 from portal.interop.ckan.errors import CkanValidationError, NotFoundError
 from portal.interop.ckan.ids import agency_pks, sector_pks
 from portal.interop.ckan.params import Params
@@ -147,7 +151,7 @@ def _add_datasets(result: dict[str, Any], datasets: QuerySet[Dataset], request: 
     if request.include_count or request.include_datasets:
         result["package_count"] = datasets.count()
     if request.include_datasets:
-        recent = with_related(datasets.order_by("-modified", "slug"))[:SHOWN_DATASETS]
+        recent = with_dict_related(datasets.order_by("-modified", "slug"))[:SHOWN_DATASETS]
         result["packages"] = [dataset_dict(dataset, context) for dataset in recent]
     return result
 

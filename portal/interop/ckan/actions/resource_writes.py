@@ -58,7 +58,7 @@ def read_resource_fields(params: Params, base: ResourceFields, upload: UploadedF
                          ) -> ResourceFields:
     """`base` with the CKAN keys given applied. A file's `url` is its download address: only
     links and APIs take a new one."""
-    changes = {name: params.text(key) if params.data.get(key) is not None else ""
+    changes: dict[str, Any] = {name: params.text(key) if params.data.get(key) is not None else ""
                for key, name in TEXT_KEYS.items() if key in params.data}
     kind = _kind(params, upload, base.kind if base.name else None)
     if kind != ResourceKind.FILE and "url" in params.data:
