@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
@@ -28,7 +26,9 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency, Sector
 from portal.audit import services as audit
-from portal.catalog import signals
+from portal.catalog import inputs, signals
+from portal.catalog.inputs import PERIOD_PATTERN as PERIOD_PATTERN  # their old home
+from portal.catalog.inputs import SLUG_PATTERN as SLUG_PATTERN
 from portal.catalog.models import (
     AccessLevel,
     Dataset,
@@ -41,15 +41,13 @@ from portal.catalog.models import (
     Status,
 )
 from portal.lib.errors import ApplicationError, Conflict, PermissionDenied
-from portal.lib.periods import PATTERN, Period, PeriodError
+from portal.lib.periods import Period
 from portal.lib.places import invalid_codes
 from portal.lib.text import fold
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
-PERIOD_PATTERN = PATTERN  # the form of a period's text (lib/periods.py: parse it to check it)
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 
 
 @dataclass
@@ -74,13 +72,13 @@ class DatasetFields:
 
 def validate_dataset_fields(agency: Agency, data: DatasetFields,
                             dataset: Dataset | None = None) -> None:
-    """Rules no form can express alone; raises ApplicationError with messages per field."""
-    errors: dict[str, list[str]] = {}
-    if not data.title.strip():
-        errors["title"] = [_("Enter a title.")]
-    if not SLUG_PATTERN.match(data.slug):
-        errors["slug"] = [_("Use 2 to 100 lower-case letters, digits, hyphens or underscores.")]
-    elif _slug_taken(data.slug, dataset):
+    """The fields' own rules (catalog/inputs.py), then those that need the database; raises
+    ApplicationError with messages per field."""
+    errors = inputs.problems(inputs.DATASET, data)
+    keywords = inputs.KEYWORDS.problems(data.keywords)
+    if keywords:
+        errors["keywords"] = keywords
+    if "slug" not in errors and _slug_taken(data.slug, dataset):
         errors["slug"] = [_("Another dataset already uses this URL name.")]
     allowed = set(agency.sectors.values_list("pk", flat=True))
     outside = [sector.name for sector in data.sectors if sector.pk not in allowed]
@@ -96,10 +94,6 @@ def validate_dataset_fields(agency: Agency, data: DatasetFields,
         errors["spatial_codes"] = [
             _("Unknown administrative unit codes: %(codes)s.") % {"codes": ", ".join(unknown)}
         ]
-    if data.access_level not in AccessLevel.values:
-        errors["access_level"] = [_("Choose an access level from the list.")]
-    if data.frequency not in Frequency.values:
-        errors["frequency"] = [_("Choose an update frequency from the list.")]
     if errors:
         raise ApplicationError(_("The dataset could not be saved."), errors)
 
@@ -116,7 +110,7 @@ def _search_text(data: DatasetFields) -> str:
 
 
 def _keywords(names: Iterable[str]) -> list[Keyword]:
-    cleaned = sorted({name.strip()[:100] for name in names if name.strip()})
+    cleaned = sorted({name.strip() for name in names if name.strip()})
     existing = {keyword.name: keyword for keyword in Keyword.objects.filter(name__in=cleaned)}
     missing = [Keyword(name=name) for name in cleaned if name not in existing]
     Keyword.objects.bulk_create(missing, ignore_conflicts=True)
@@ -234,6 +228,9 @@ def dataset_withdraw(*, user: Actor, dataset: Dataset, reason: str = "",
     _require(user, Action.PUBLISH_DATASET, dataset)
     if dataset.status != Status.PUBLISHED:
         raise ApplicationError(_("Only a published dataset can be withdrawn."))
+    refused = inputs.WITHDRAWAL_REASON.problems(reason)
+    if refused:
+        raise ApplicationError(_("The dataset could not be withdrawn."), {"reason": refused})
     _bump_version(dataset, expected_version)
     dataset.status = Status.WITHDRAWN
     dataset.save(update_fields=["status", "modified"])
@@ -254,7 +251,6 @@ def dataset_count_view(*, dataset: Dataset) -> None:
 
 RESOURCE_AUDITED = ["dataset", "name", "kind", "url", "format", "period", "periods", "file",
                     "sha256"]
-MAX_PERIODS = 400  # more than a year of days
 
 
 @dataclass
@@ -270,27 +266,6 @@ class ResourceFields:
     periods: list[str] | None = None
 
 
-def _period_errors(data: ResourceFields) -> list[str]:
-    texts = [data.period] if data.period else []
-    texts += data.periods or []
-    if len(texts) > MAX_PERIODS:
-        return [_("A resource covers at most %(count)s periods.") % {"count": MAX_PERIODS}]
-    wrong = [text for text in texts if not _parses(text)]
-    if wrong:
-        return [_("Write each period as 2026-03-05 (day), 2026-W10 (week), 2026-03 (month), "
-                  "2026-Q1 (quarter), 2026-H1 (half year) or 2026 (year); not: %(wrong)s.")
-                % {"wrong": ", ".join(str(text)[:20] for text in wrong[:5])}]
-    return []
-
-
-def _parses(text: object) -> bool:
-    try:
-        Period.parse(text)  # type: ignore[arg-type]
-    except PeriodError:
-        return False
-    return True
-
-
 def covered_periods(period: str, periods: Iterable[str]) -> list[str]:
     """`period` and `periods` as one list in time order, each once (all valid)."""
     texts = {str(Period.parse(text)) for text in [period, *periods] if text}
@@ -298,20 +273,14 @@ def covered_periods(period: str, periods: Iterable[str]) -> list[str]:
 
 
 def _validate_resource(data: ResourceFields, has_file: bool) -> None:
-    errors: dict[str, list[str]] = {}
-    if not data.name.strip():
-        errors["name"] = [_("Enter a name.")]
-    period_errors = _period_errors(data)
-    if period_errors:
-        errors["periods" if data.periods and not data.period else "period"] = period_errors
+    errors = inputs.problems(inputs.RESOURCE, data)
+    covered = inputs.periods_problems(data.periods or [])
+    if covered:
+        errors["periods"] = covered
     if data.kind == ResourceKind.FILE and not has_file:
         errors["file"] = [_("Choose a file to upload.")]
     if data.kind in (ResourceKind.LINK, ResourceKind.API) and not data.url:
         errors["url"] = [_("Enter the address of the link or API.")]
-    elif data.url and urlsplit(data.url).scheme.lower() not in ("http", "https", "ftp"):
-        errors["url"] = [_("The address must start with http://, https:// or ftp://.")]
-    if data.kind not in ResourceKind.values:
-        errors["kind"] = [_("Choose a kind of resource from the list.")]
     if errors:
         raise ApplicationError(_("The resource could not be saved."), errors)
 
