@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.audit.context import acting_as
 from portal.audit.models import Door
@@ -62,7 +63,8 @@ class Command(BaseCommand):
 
     def line(self, message: Message, dry_run: bool) -> str:
         people = ", ".join(f"{user.username} <{user.email or '-'}>" for user in message.recipients)
-        status = _("would send") if dry_run else _("sent")
+        status = (pgettext("a message, in the command's output", "would send") if dry_run
+                  else pgettext("a message, in the command's output", "sent"))
         return f"[{status}] {message.subject} → {people or _('(no recipient)')}"
 
     def summary(self, count: int, today: datetime.date, dry_run: bool) -> str:
