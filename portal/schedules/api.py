@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from portal.api.auth import caller
+from portal.api.auth import caller, writer
 from portal.catalog import selectors as catalog
-from portal.schedules import selectors
+from portal.catalog.models import Dataset
+from portal.schedules import selectors, services
 from portal.schedules.deadlines import PeriodStatus
 
 router = Router(tags=["schedules"])
@@ -51,10 +52,29 @@ class ScheduleOut(Schema):
     periods: list[PeriodOut] = Field(description="Oldest first.")
 
 
+class ScheduleStartIn(Schema):
+    first_period: str = Field(max_length=20, description="The first period the dataset owes "
+                              "(e.g. 2026-01); empty: from its resources' periods, else from "
+                              "its publication.")
+
+
 @router.get("/datasets/{id_or_name}/schedule", response=ScheduleOut, url_name="dataset_schedule",
             summary="A dataset's update deadlines: every period with its due date and state")
 def dataset_schedule(request: HttpRequest, id_or_name: str) -> ScheduleOut:
-    dataset = catalog.get_dataset(caller(request), id_or_name)
+    return _schedule(catalog.get_dataset(caller(request), id_or_name))
+
+
+@router.put("/datasets/{id_or_name}/schedule", response=ScheduleOut,
+            summary="Choose the first period a dataset owes")
+def dataset_schedule_start(request: HttpRequest, id_or_name: str,
+                           payload: ScheduleStartIn) -> ScheduleOut:
+    user = writer(request)
+    dataset = catalog.get_dataset(user, id_or_name)
+    services.schedule_start_set(user=user, dataset=dataset, first_period=payload.first_period)
+    return _schedule(dataset)
+
+
+def _schedule(dataset: Dataset) -> ScheduleOut:
     schedule = selectors.dataset_schedule(dataset)
     policy, liveness = schedule.policy, schedule.liveness
     return ScheduleOut(

@@ -43,3 +43,15 @@ def test_an_upload_names_its_periods_in_the_form(as_editor: Api, public: Dataset
 
 def _file() -> SimpleUploadedFile:
     return SimpleUploadedFile("thang.csv", b"ma,ten\n1,Hoa Lu\n", content_type="text/csv")
+
+
+def test_the_agency_chooses_the_first_period(as_editor: Api, as_outsider: Api,
+                                             public: Dataset) -> None:
+    chosen = as_editor.call("put", f"/datasets/{public.slug}/schedule", {"first_period": "2023"})
+    assert chosen.status_code == 200, chosen.content
+    assert chosen.json()["periods"][0]["period"] == "2023"
+    error = error_of(as_editor.call("put", f"/datasets/{public.slug}/schedule",
+                                    {"first_period": "năm 2023"}), 422)
+    assert "first_period" in error["fields"]
+    error_of(as_outsider.call("put", f"/datasets/{public.slug}/schedule",
+                              {"first_period": "2024"}), 403, "forbidden")
