@@ -17,6 +17,8 @@ from portal.lib import factories
 from portal.ops.rates import Rate
 from portal.privacy.defaults import load_default_categories
 from portal.privacy.models import Category, ColumnRole
+from portal.schedules.defaults import load_default_deadlines
+from portal.schedules.models import DeadlinePolicy
 
 RATE_SETTINGS = ("RATE_LIMIT_ANONYMOUS", "RATE_LIMIT_ANONYMOUS_COSTLY", "RATE_LIMIT_TOKEN",
                  "RATE_LIMIT_TOKEN_COSTLY", "RATE_LIMIT_LOGIN")
@@ -80,6 +82,7 @@ def _default_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     load_default_sectors(Sector)
     load_default_licences(Licence)
+    load_default_deadlines(DeadlinePolicy)
     load_default_categories(Category, ColumnRole)
 
 

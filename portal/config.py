@@ -10,8 +10,10 @@ from portal.lib.env import (
     Setting,
     parse_bool,
     parse_database_url,
+    parse_day_counts,
     parse_email_sender,
     parse_int,
+    parse_int_in,
     parse_list,
     parse_log_level,
     parse_positive_int,
@@ -174,6 +176,19 @@ SETTINGS: list[Setting] = [
     Setting("MAP_TILE_ATTRIBUTION", parse_str, "",
             "Credit line the tile server's terms require, shown on the maps, e.g. "
             "`© OpenStreetMap contributors`."),
+    Setting("SCHEDULE_REMINDER_DAYS", parse_day_counts, "7,1",
+            "Days before a period's due date on which the agency's focal point and editors are "
+            "reminded, comma-separated (they are reminded again on the due date and the day "
+            "after it). The largest is also the window in which a period shows as due soon."),
+    Setting("SCHEDULE_ESCALATION_DAYS", parse_positive_int, "10",
+            "Days after a due date on which a period still missing is reported to the "
+            "supervising department's accounts (article 12.3)."),
+    Setting("SCHEDULE_RUN_HOUR", parse_int_in(0, 23), "7",
+            "Local hour (TIME_ZONE) from which the daily deadline job sends its reminders; the "
+            "job worker checks every hour and runs it once a day."),
+    Setting("SCHEDULE_DIGEST_WEEKDAY", parse_int_in(1, 7), "1",
+            "Day of the week of each agency's digest of its deadlines (1 = Monday … 7 = "
+            "Sunday)."),
     Setting("REDIS_URL", parse_redis_url, "",
             "Redis for the job queue, e.g. `redis://127.0.0.1:6379/0`. Default: an embedded "
             "SQLite queue in `VAR_DIR`."),

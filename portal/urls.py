@@ -13,6 +13,7 @@ handler400 = "portal.ops.refusal.bad_request"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("user/notifications/", include("portal.notifications.urls")),
     path("user/", include("portal.accounts.urls")),
     path("audit/", include("portal.audit.urls")),
     path("user/", include("portal.security.urls")),

@@ -11,6 +11,8 @@ The rules (regulation articles 4.4, 4.5, 8, 11.3):
   own agency's members (the accounts with an agency role in its agency: create, change role,
   deactivate, send a set-password link, remove two-factor); sysadmins manage all accounts;
 - sysadmins and supervisors read the audit trail;
+- an agency's deadlines and reminders (its work) are seen by its own accounts, supervisors and
+  sysadmins; supervisors and sysadmins read every message the portal sent (article 12.3);
 - the province's lists of required data (articles 3.3, 6.2, 11.1, 12.1): supervisors and
   sysadmins prepare and issue versions (MANAGE_OPENLIST) and decide amendments; an agency's
   admins and editors propose amendments for their agency and link their own agency's datasets
@@ -63,6 +65,10 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"  # the object is the agency
     # One account, existing or about to be created (an unsaved User with its role and agency).
     MANAGE_USER = "manage_user"
+    # An agency's deadlines, overdue periods and reminders; the object is the agency.
+    VIEW_AGENCY_WORK = "view_agency_work"
+    # Every message the portal sent anyone (reminders, escalations); no object.
+    VIEW_ALL_NOTIFICATIONS = "view_all_notifications"
     # The open data list and the shared-database list.
     MANAGE_OPENLIST = "manage_openlist"  # versions, items, issuing, amendments; no object
     VIEW_LIST_DRAFTS = "view_list_drafts"  # drafts of the lists; no object
@@ -199,6 +205,10 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
     if action == Action.VIEW_MEMBERS:
         return _reads_everything(role) or (role == Role.ADMIN and _agency_id(user) == obj.pk)
     if action == Action.VIEW_AUDIT:
+        return _reads_everything(role)
+    if action == Action.VIEW_AGENCY_WORK:
+        return _reads_everything(role) or _is_in_agency(user, obj.pk)
+    if action == Action.VIEW_ALL_NOTIFICATIONS:
         return _reads_everything(role)
     if action in _OPENLIST_RULES:
         return _OPENLIST_RULES[action](user, obj)

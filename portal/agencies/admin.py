@@ -39,7 +39,16 @@ class AgencyForm(AgencyFormBase):
         fields = ("name", "name_en", "short_name", "slug", "kind", "is_supervisor",
                   "description", "logo", "website", "parent", "replaced_by", "sectors",
                   "focal_name", "focal_position", "focal_phone", "focal_email",
-                  "valid_from", "valid_to")
+                  "focal_user", "valid_from", "valid_to")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The focal point is one of the agency's own active accounts.
+        if "focal_user" in self.fields:
+            field: Any = self.fields["focal_user"]
+            field.queryset = field.queryset.filter(
+                agency_id=self.instance.pk, is_active=True) if self.instance.pk else (
+                field.queryset.none())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -68,7 +77,8 @@ class AgencyAdmin(CatalogueReferenceAccess, AgencyAdminBase):
         (_("Hierarchy"), {"fields": ("parent", "replaced_by")}),
         (_("Sectors it may publish in (article 4.4)"), {"fields": ("sectors",)}),
         (_("Focal point (article 7.1)"), {"fields": ("focal_name", "focal_position",
-                                                     "focal_phone", "focal_email")}),
+                                                     "focal_phone", "focal_email",
+                                                     "focal_user")}),
         (_("Validity"), {
             "fields": ("valid_from", "valid_to"),
             "description": _("An agency that ceases, merges or is renamed gets an end date; "

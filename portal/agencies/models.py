@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,12 @@ class Agency(models.Model):
     focal_position = models.CharField(_("focal point's position"), max_length=200, blank=True)
     focal_phone = models.CharField(_("focal point's phone"), max_length=50, blank=True)
     focal_email = models.EmailField(_("focal point's e-mail"), blank=True)
+    # The focal point's account (article 7.1), who receives the deadline reminders; the text
+    # fields above stay for display and for agencies whose focal point has no account.
+    focal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("focal point's account"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="focal_point_of",
+        help_text=_("The account that receives the agency's deadline reminders."))
     is_supervisor = models.BooleanField(
         _("supervising department"), default=False,
         help_text=_("The department that keeps the catalogue and supervises agencies."))

@@ -13,6 +13,7 @@ from portal.api import datasets, directory, errors, resources, tokens
 from portal.api.auth import credentials
 from portal.datastore import api as datastore
 from portal.feedback import api as feedback
+from portal.schedules import api as schedules
 
 api = NinjaAPI(
     title="Open data portal API",
@@ -30,6 +31,7 @@ api.add_router("", directory.router)
 api.add_router("", tokens.router)
 api.add_router("", datastore.router)
 api.add_router("", feedback.router)
+api.add_router("", schedules.router)
 
 
 def _patterns() -> list[URLPattern | URLResolver]:

@@ -39,6 +39,8 @@ class DatasetFilters(Schema):
     format: list[str] = Field(default_factory=list, description="Resource formats (any of).")
     licence: list[str] = Field(default_factory=list, description="Licence codes (any of).")
     frequency: list[str] = Field(default_factory=list, description="Update frequencies.")
+    liveness: list[str] = Field(default_factory=list, description="The state of the latest "
+                                "period due: on_time, late, missing, due_soon, not_due.")
     status: str | None = Field(None, description="draft, published or withdrawn.")
     sort: str = Field("modified", pattern="^(modified|created|title|name|views)$")
     limit: int = Field(20, ge=1, le=settings.API_MAX_ROWS)
@@ -49,7 +51,8 @@ class DatasetFilters(Schema):
 def dataset_list(request: ApiRequest, filters: Query[DatasetFilters]) -> DatasetPage:
     query = selectors.DatasetQuery(
         q=filters.q, sectors=filters.sector, agencies=filters.agency, formats=filters.format,
-        licences=filters.licence, frequencies=filters.frequency, sort=filters.sort)
+        licences=filters.licence, frequencies=filters.frequency, sort=filters.sort,
+        extra={"liveness": filters.liveness} if filters.liveness else {})
     datasets = selectors.search_datasets(request.auth.actor, query)
     if filters.status:
         datasets = datasets.filter(status=filters.status)

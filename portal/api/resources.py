@@ -49,7 +49,11 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
         if upload_was_too_large(request):
             raise ApiError(413, _("The file is larger than the portal accepts (%(size)s bytes).")
                            % {"size": settings.MAX_UPLOAD_SIZE})
-        return request.POST.dict(), upload
+        values: dict[str, Any] = request.POST.dict()
+        if "periods" in request.POST:  # repeated, or one comma-separated value
+            values["periods"] = [part.strip() for value in request.POST.getlist("periods")
+                                 for part in value.split(",") if part.strip()]
+        return values, upload
     if content_type != "application/json":
         raise ApiError(415, _("Send multipart/form-data with an 'upload' file, or JSON."))
     try:
@@ -80,7 +84,7 @@ def resource_create(request: ApiRequest, id_or_name: str) -> Status[ResourceOut]
     kind = payload.kind or (ResourceKind.FILE if upload is not None else ResourceKind.LINK)
     data = services.ResourceFields(name=payload.name, description=payload.description,
                                    kind=kind, url=payload.url, format=payload.format,
-                                   period=payload.period)
+                                   period=payload.period, periods=payload.periods)
     resource = services.resource_create(user=user, dataset=dataset, data=data, upload=upload)
     return Status(201, ResourceOut.of(resource, dataset, request))
 

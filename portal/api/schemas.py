@@ -41,9 +41,14 @@ class ResourceOut(Schema):
     sha256: str
     encoding: str
     period: str
+    periods: list[str] = Field(description="Every period its data covers, `period` included, "
+                               "oldest first.")
     position: int
     created: datetime
     modified: datetime
+    delivered: datetime | None = Field(description="When its data was last delivered: a new "
+                                       "file or link, or a newly covered period (not a change "
+                                       "of its name or description).")
 
     @classmethod
     def of(cls, resource: Resource, dataset: Dataset, request: HttpRequest) -> ResourceOut:
@@ -56,8 +61,9 @@ class ResourceOut(Schema):
                    name=resource.name, description=resource.description, url=url,
                    format=resource.format, media_type=resource.media_type, size=resource.size,
                    sha256=resource.sha256, encoding=resource.encoding, period=resource.period,
-                   position=resource.position, created=resource.created,
-                   modified=resource.modified)
+                   periods=list(resource.periods), position=resource.position,
+                   created=resource.created, modified=resource.modified,
+                   delivered=resource.delivered)
 
 
 class DatasetOut(Schema):
@@ -130,6 +136,12 @@ def ruled(rule: inputs.TextRule, default: Any = ..., **kwargs: Any) -> Any:
     return Field(default, json_schema_extra=_documented("string", constraints), **kwargs)
 
 
+def periods_field(default: Any) -> Any:
+    return Field(default, description="Other periods the data covers (a late upload of several "
+                 "months); `period` is added to them.", json_schema_extra=_documented("array", {
+                     "maxItems": inputs.PERIODS_MAX, "items": {"type": "string"}}))
+
+
 def keywords_field(default: Any) -> Any:
     return Field(default, json_schema_extra=_documented("array", {
         "maxItems": inputs.KEYWORDS.max_items,
@@ -194,6 +206,7 @@ class ResourceIn(Schema):
     url: str = ruled(inputs.RESOURCE["url"], "")
     format: str = ruled(inputs.RESOURCE["format"], "")
     period: str = ruled(inputs.RESOURCE["period"], "")
+    periods: list[str] = periods_field([])
 
 
 class ResourcePatchIn(Schema):
@@ -202,6 +215,7 @@ class ResourcePatchIn(Schema):
     url: str | None = ruled(inputs.RESOURCE["url"], None)
     format: str | None = ruled(inputs.RESOURCE["format"], None)
     period: str | None = ruled(inputs.RESOURCE["period"], None)
+    periods: list[str] | None = periods_field(None)
 
 
 class SectorOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -220,13 +221,21 @@ class ResourceForm(StaffForm):
                         help_text=_("For example CSV, XLSX, JSON. Leave empty to detect it "
                                     "from the file."))
     period = text_field(inputs.RESOURCE["period"], label=_("Reporting period"),
-                        help_text=_("For example 2026-03, 2026-Q1, 2026-H1 or 2026."))
+                        help_text=_("For example 2026-03-05 (day), 2026-W10 (week), 2026-03 "
+                                    "(month), 2026-Q1, 2026-H1 or 2026."))
+    periods = forms.CharField(
+        label=_("Other periods this data covers"), required=False,
+        widget=forms.TextInput(attrs={"maxlength": str(inputs.PERIODS_MAX * 11)}),
+        help_text=_("When one upload holds the data of several periods (months published "
+                    "late, say): the others, separated by commas, e.g. 2026-01, 2026-02."))
 
     def __init__(self, *args: Any, resource: Resource | None = None,
                  upload_too_large: bool = False, **kwargs: Any) -> None:
         if resource is not None:
             kwargs.setdefault("initial", {name: getattr(resource, name) for name in (
-                "kind", "name", "url", "description", "format", "period")})
+                "kind", "name", "url", "description", "format", "period")} | {
+                "periods": ", ".join(text for text in resource.periods
+                                     if text != resource.period)})
         super().__init__(*args, **kwargs)
         self.resource, self.upload_too_large = resource, upload_too_large
         limit = filesizeformat(settings.MAX_UPLOAD_SIZE)
@@ -258,4 +267,10 @@ class ResourceForm(StaffForm):
         return services.ResourceFields(
             name=name, description=data["description"], kind=data["kind"],
             url=data["url"].strip(),
-            format=file_format, period=data["period"].strip())
+            format=file_format, period=data["period"].strip(),
+            periods=split_periods(data["periods"]))
+
+
+def split_periods(text: str) -> list[str]:
+    """Periods written in one box, separated by commas, semicolons or spaces."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]

@@ -33,6 +33,7 @@ from portal.catalog.models import (
     Resource,
     ResourceKind,
 )
+from portal.lib import periods
 
 # Text columns without a length of their own (Markdown descriptions) are bounded here: about
 # 25 printed pages, far more than any description needs, far less than what hurts a page.
@@ -40,7 +41,7 @@ DESCRIPTION_MAX_LENGTH = 50_000
 KEYWORDS_MAX = 50
 URL_SCHEMES = ("http", "https", "ftp")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
-PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")
+PERIOD_PATTERN = periods.PATTERN  # the form only: 2026-02-30 has it; `_period` parses
 
 Check = Callable[[str], "str | None"]
 
@@ -81,9 +82,10 @@ def _slug(value: str) -> str | None:
 
 
 def _period(value: str) -> str | None:
-    if PERIOD_PATTERN.match(value):
+    if periods.is_period(value):
         return None
-    return _("Write the period as 2026-03, 2026-Q1, 2026-H1 or 2026.")
+    return _("Write the period as 2026-03-05 (day), 2026-W10 (week), 2026-03 (month), "
+             "2026-Q1 (quarter), 2026-H1 (half year) or 2026 (year).")
 
 
 def too_long(limit: int, length: int) -> str:
@@ -162,6 +164,24 @@ RESOURCE: dict[str, TextRule] = {
     "period": TextRule(column_length(Resource, "period"), check=_period),
     "kind": TextRule(column_length(Resource, "kind"), choices=_choice_values(ResourceKind)),
 }
+
+
+# The periods a resource covers besides `period` (more than a year of days).
+PERIODS_MAX = 400
+
+
+def periods_problems(values: list[Any]) -> list[str]:
+    """A resource's covered periods: at most PERIODS_MAX, each a period (`_period`)."""
+    if len(values) > PERIODS_MAX:
+        return [_("A resource covers at most %(count)d periods; there are %(given)d.")
+                % {"count": PERIODS_MAX, "given": len(values)}]
+    wrong = [str(value)[:20] for value in values
+             if not isinstance(value, str) or not periods.is_period(value)]
+    if wrong:
+        return [_("Write each period as 2026-03-05 (day), 2026-W10 (week), 2026-03 (month), "
+                  "2026-Q1 (quarter), 2026-H1 (half year) or 2026 (year); not: %(wrong)s.")
+                % {"wrong": ", ".join(wrong[:5])}]
+    return []
 
 
 def problems(rules: dict[str, TextRule], values: Any) -> dict[str, list[str]]:

@@ -171,9 +171,15 @@ class Resource(models.Model):
     encoding = models.CharField(_("character encoding"), max_length=50, blank=True)
     period = models.CharField(_("reporting period"), max_length=10, blank=True,
                               help_text=_("For example 2026-03, 2026-Q1, 2026-H1 or 2026."))
+    # Every period the data covers, `period` included (a late upload may cover several missed
+    # months), as period texts in order (portal/lib/periods.py).
+    periods = models.JSONField(_("reporting periods covered"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("last modified"), auto_now=True)
+    # When the data was delivered: set when the file or link changes or the resource comes to
+    # cover a new period; unlike `modified`, an edit of its name or description leaves it.
+    delivered = models.DateTimeField(_("data delivered"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "created"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ from portal.lib.errors import NotFound
 from portal.lib.text import fold
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from portal.accounts.permissions import Actor
 
 SORTS = {
@@ -76,10 +79,52 @@ class DatasetQuery:
     licences: list[str] = field(default_factory=list)  # licence codes
     frequencies: list[str] = field(default_factory=list)
     sort: str = "modified"
+    # Filters contributed by higher apps (see `register_filter`): name → chosen values.
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Filters and facets contributed by higher apps -------------------------------------------------
+# A higher app (the schedules' liveness) adds a filter to every search of the catalogue — the
+# list page, CKAN's package_search, /api/v1 — without the catalogue importing it: it registers
+# an ExtraFilter in its AppConfig.ready.
+
+
+@dataclass(frozen=True)
+class ExtraFilter:
+    """A filter and facet on datasets owned by a higher app.
+
+    `apply(datasets, values)` narrows a queryset to the chosen values (unknown values match
+    nothing); `facet(datasets, limit)` counts the datasets per value, in a fixed number of
+    queries, as (value, label, count)."""
+
+    name: str  # the query parameter (page and CKAN's fq field), e.g. "liveness"
+    title: str | Promise
+    apply: Callable[[QuerySet[Dataset], list[str]], QuerySet[Dataset]]
+    facet: Callable[[QuerySet[Dataset], int], list[tuple[str, str, int]]]
+
+
+_extra_filters: dict[str, ExtraFilter] = {}
+
+
+def register_filter(extra: ExtraFilter) -> None:
+    """Add (or replace) a filter of every dataset search."""
+    _extra_filters[extra.name] = extra
+
+
+def extra_filters() -> list[ExtraFilter]:
+    return list(_extra_filters.values())
+
+
+def extra_filter(name: str) -> ExtraFilter | None:
+    return _extra_filters.get(name)
 
 
 def search_datasets(user: Actor, query: DatasetQuery) -> QuerySet[Dataset]:
     datasets = visible_datasets(user)
+    for name, values in query.extra.items():
+        extra = _extra_filters.get(name)
+        if extra is not None and values:
+            datasets = extra.apply(datasets, values)
     for word in fold(query.q).split():
         datasets = datasets.filter(search_text__contains=word)
     if query.sectors:

@@ -27,9 +27,7 @@ from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency, Sector
 from portal.audit import services as audit
 from portal.catalog import inputs, signals
-
-# Their old home: code that reads them here keeps working.
-from portal.catalog.inputs import PERIOD_PATTERN as PERIOD_PATTERN
+from portal.catalog.inputs import PERIOD_PATTERN as PERIOD_PATTERN  # their old home
 from portal.catalog.inputs import SLUG_PATTERN as SLUG_PATTERN
 from portal.catalog.models import (
     AccessLevel,
@@ -43,6 +41,7 @@ from portal.catalog.models import (
     Status,
 )
 from portal.lib.errors import ApplicationError, Conflict, PermissionDenied
+from portal.lib.periods import Period
 from portal.lib.places import invalid_codes
 from portal.lib.text import fold
 
@@ -201,6 +200,7 @@ def dataset_update(*, user: Actor, dataset: Dataset, data: DatasetFields,
         _record(dataset, user, DatasetChange.Action.UPDATED, changed)
         audit.record(actor=user, action="dataset.update", target=dataset, before=before,
                      after=audit.snapshot(dataset, changed))
+        signals.dataset_changed.send(sender=Dataset, dataset=dataset, changed=changed)
     return dataset
 
 
@@ -219,6 +219,7 @@ def dataset_publish(*, user: Actor, dataset: Dataset, expected_version: int | No
     _record(dataset, user, DatasetChange.Action.PUBLISHED)
     audit.record(actor=user, action="dataset.publish", target=dataset, before=before,
                  after=audit.snapshot(dataset, ["status", "published"]))
+    signals.dataset_published.send(sender=Dataset, dataset=dataset)
 
 
 @transaction.atomic
@@ -237,6 +238,7 @@ def dataset_withdraw(*, user: Actor, dataset: Dataset, reason: str = "",
     audit.record(actor=user, action="dataset.withdraw", target=dataset,
                  before={"status": Status.PUBLISHED},
                  after={"status": Status.WITHDRAWN, "reason": reason})
+    signals.dataset_changed.send(sender=Dataset, dataset=dataset, changed=["status"])
 
 
 def dataset_count_view(*, dataset: Dataset) -> None:
@@ -247,7 +249,8 @@ def dataset_count_view(*, dataset: Dataset) -> None:
 # Resources ---------------------------------------------------------------------------------
 
 
-RESOURCE_AUDITED = ["dataset", "name", "kind", "url", "format", "period", "file", "sha256"]
+RESOURCE_AUDITED = ["dataset", "name", "kind", "url", "format", "period", "periods", "file",
+                    "sha256"]
 
 
 @dataclass
@@ -258,10 +261,22 @@ class ResourceFields:
     url: str = ""
     format: str = ""
     period: str = ""
+    # Every period the data covers; `period` is added to them. None: on a change, keep the
+    # periods the resource covers (with `period` replaced), for doors that do not send them.
+    periods: list[str] | None = None
+
+
+def covered_periods(period: str, periods: Iterable[str]) -> list[str]:
+    """`period` and `periods` as one list in time order, each once (all valid)."""
+    texts = {str(Period.parse(text)) for text in [period, *periods] if text}
+    return [str(found) for found in sorted(Period.parse(text) for text in texts)]
 
 
 def _validate_resource(data: ResourceFields, has_file: bool) -> None:
     errors = inputs.problems(inputs.RESOURCE, data)
+    covered = inputs.periods_problems(data.periods or [])
+    if covered:
+        errors["periods"] = covered
     if data.kind == ResourceKind.FILE and not has_file:
         errors["file"] = [_("Choose a file to upload.")]
     if data.kind in (ResourceKind.LINK, ResourceKind.API) and not data.url:
@@ -337,7 +352,8 @@ def resource_create(*, user: Actor, dataset: Dataset, data: ResourceFields,
     _validate_resource(data, has_file=upload is not None)
     resource = Resource(dataset=dataset, kind=data.kind, name=data.name.strip(),
                         description=data.description, period=data.period,
-                        format=data.format.strip(), url=data.url)
+                        periods=covered_periods(data.period, data.periods or []),
+                        format=data.format.strip(), url=data.url, delivered=timezone.now())
     resource.position = dataset.resources.count()
     stored = _store_file(resource, upload) if upload is not None else ""
     try:
@@ -346,6 +362,8 @@ def resource_create(*, user: Actor, dataset: Dataset, data: ResourceFields,
             _bump_version(dataset, None)
             _record(dataset, user, DatasetChange.Action.RESOURCE_ADDED, note=resource.name)
             signals.resource_changed.send(sender=Resource, resource=resource)
+            signals.resource_saved.send(sender=Resource, resource=resource, created=True,
+                                        content_changed=True)
             audit.record(actor=user, action="resource.create", target=resource,
                          after=audit.snapshot(resource, RESOURCE_AUDITED))
     except BaseException:
@@ -361,14 +379,21 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
     _require(user, Action.EDIT_DATASET, dataset)
     _validate_resource(data, has_file=upload is not None or bool(resource.file))
     old_file = (resource.file.name or "") if upload is not None else ""
+    periods = _periods_after(resource, data)
     changed = [name for name in ("name", "description", "period", "url", "format")
                if getattr(resource, name) != getattr(data, name)]
+    changed += ["periods"] if periods != resource.periods else []
     before = audit.snapshot(resource, [*changed, *(["file", "sha256"] if upload else [])])
+    new_periods = set(periods) - set(resource.periods)
     for name in ("name", "description", "period", "url", "format"):
         setattr(resource, name, getattr(data, name))
+    resource.periods = periods
     if upload is not None:
         resource.format = data.format
         changed.append("file")
+    content_changed = bool({"file", "url"} & set(changed) or new_periods)
+    if content_changed:
+        resource.delivered = timezone.now()
     stored = _store_file(resource, upload) if upload is not None else ""
     try:
         with transaction.atomic():
@@ -377,6 +402,8 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
             _record(dataset, user, DatasetChange.Action.RESOURCE_UPDATED, changed, resource.name)
             if {"file", "url", "format"} & set(changed):
                 signals.resource_changed.send(sender=Resource, resource=resource)
+            signals.resource_saved.send(sender=Resource, resource=resource, created=False,
+                                        content_changed=content_changed)
             audit.record(actor=user, action="resource.update", target=resource, before=before,
                          after=audit.snapshot(resource, before))
             _delete_after_commit(old_file)
@@ -385,6 +412,14 @@ def resource_update(*, user: Actor, resource: Resource, data: ResourceFields,
             default_storage.delete(stored)
         raise
     return resource
+
+
+def _periods_after(resource: Resource, data: ResourceFields) -> list[str]:
+    """The periods a change leaves the resource covering (see ResourceFields.periods)."""
+    if data.periods is not None:
+        return covered_periods(data.period, data.periods)
+    kept = [text for text in resource.periods if text != resource.period]
+    return covered_periods(data.period, kept)
 
 
 @transaction.atomic

@@ -247,7 +247,10 @@ def dataset_withdraw(request: HttpRequest, name: str) -> HttpResponse:
 
 def _resource_form(request: HttpRequest, resource: Resource | None = None) -> ResourceForm:
     if request.method != "POST":
-        return ResourceForm(resource=resource)
+        # A new resource may come with its period filled in (`?period=2026-03`: the links of
+        # the deadline reminders and the agency's to-do page).
+        period = request.GET.get("period", "").strip()[:10] if resource is None else ""
+        return ResourceForm(resource=resource, initial={"period": period} if period else None)
     # Reading the body runs the streaming upload handler, which may refuse the file.
     post, files = request.POST, request.FILES
     return ResourceForm(post, files, resource=resource,

@@ -37,7 +37,9 @@ from portal.catalog.models import Dataset, Frequency, Resource, ResourceKind
 from portal.catalog.selectors import (
     FACETS,
     DatasetQuery,
+    ExtraFilter,
     dataset_history,
+    extra_filters,
     facet_counts,
     get_dataset,
     get_resource,
@@ -125,8 +127,11 @@ def read_query(request: HttpRequest) -> DatasetQuery:
     sort = _clean(params.get("sort", ""))
     sort = CKAN_SORTS.get(sort, sort)
     filters = {attr: _values(params.getlist(name)) for attr, name in FILTER_PARAMS.items()}
+    extra = {item.name: _values(params.getlist(item.name)) for item in extra_filters()}
     return DatasetQuery(q=_clean(params.get("q", ""), MAX_QUERY_LENGTH),
-                        sort=sort if sort in dict(SORT_CHOICES) else "modified", **filters)
+                        sort=sort if sort in dict(SORT_CHOICES) else "modified",
+                        extra={name: values for name, values in extra.items() if values},
+                        **filters)
 
 
 def _facet_items(results: QuerySet[Dataset], attr: str, selected: list[str]) -> list[FacetItem]:
@@ -145,11 +150,24 @@ def _facet_items(results: QuerySet[Dataset], attr: str, selected: list[str]) -> 
 
 
 def _facets(results: QuerySet[Dataset], query: DatasetQuery) -> list[FacetGroup]:
-    return [
+    groups = [
         FacetGroup(param, str(FACET_TITLES[attr]),
                    _facet_items(results, attr, getattr(query, attr)))
         for attr, param in FILTER_PARAMS.items()
     ]
+    return groups + [_extra_group(results, extra, query.extra.get(extra.name, []))
+                     for extra in extra_filters()]
+
+
+def _extra_group(results: QuerySet[Dataset], extra: ExtraFilter,
+                 selected: list[str]) -> FacetGroup:
+    """A facet contributed by a higher app (catalog.selectors.register_filter)."""
+    chosen = set(selected)
+    items = [FacetItem(value, label, count, value in chosen)
+             for value, label, count in extra.facet(results, FACET_LIMIT)]
+    shown = {item.value for item in items}
+    items += [FacetItem(value, value, 0, True) for value in selected if value not in shown]
+    return FacetGroup(extra.name, str(extra.title), items)
 
 
 @require_safe
@@ -162,7 +180,8 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "facets": _facets(results, query),
         "sort_choices": SORT_CHOICES,
-        "filtered": bool(query.q) or any(getattr(query, attr) for attr in FILTER_PARAMS),
+        "filtered": bool(query.q) or bool(query.extra)
+        or any(getattr(query, attr) for attr in FILTER_PARAMS),
     }
     template = "_results.html" if is_fragment(request) else "dataset_list.html"
     response = render(request, f"catalog/public/{template}", context)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,6 +26,9 @@ from portal.demo.datasets import DatasetSpec, file_plans, spatial_codes, tempora
 from portal.demo.datasets import describe as describe_spec
 from portal.demo.tables import make_rows, wards_of
 from portal.demo.threads import create_threads
+from portal.lib.periods import Period, PeriodError
+from portal.schedules import services as schedules
+from portal.schedules.models import DeadlinePolicy
 
 # Days since the last update, by frequency: (fewest, most).
 AGE_DAYS = {"daily": (0, 2), "weekly": (1, 6), "monthly": (3, 25), "quarterly": (10, 60),
@@ -62,6 +65,8 @@ class _Loader:
         found, unit_codes = agencies.create_agencies(self.rng)
         demo_accounts = accounts.create_demo_accounts(found, self.rng)
         authors = accounts.create_authors(found, self.rng)
+        for slug, author in authors.items():  # each agency's data officer is its focal point
+            Agency.objects.filter(pk=found[slug].pk, focal_user=None).update(focal_user=author)
         communes = {slug: dict(wards_of())[code] for slug, code in unit_codes.items()}
         specs = all_specs(communes)
         for spec in specs:
@@ -69,6 +74,7 @@ class _Loader:
         agencies.close_ceased_agency(found)
         User.objects.filter(agency=found[agencies.CEASED]).update(is_active=False)
         create_threads(found, authors, self.rng)
+        schedules.refresh_all(self.today)
         return DemoResult(demo_accounts, len(found), len(specs), Resource.objects.count())
 
     def dataset(self, spec: DatasetSpec, agency: Agency, author: User) -> Dataset:
@@ -129,12 +135,32 @@ class _Loader:
         views = self.rng.randint(15, 4_000) if spec.status == Status.PUBLISHED else 0
         Dataset.objects.filter(pk=dataset.pk).update(
             created=created, modified=modified, published=published, view_count=views)
-        dataset.resources.update(created=modified, modified=modified)
+        dataset.resources.update(created=modified, modified=modified, delivered=modified)
+        self.deliver(spec, dataset, now)
         changes = dataset.changes.all()
         changes.filter(action=DatasetChange.Action.CREATED).update(at=created)
         changes.filter(action=DatasetChange.Action.PUBLISHED).update(at=published or modified)
         changes.exclude(action__in=[DatasetChange.Action.CREATED,
                                     DatasetChange.Action.PUBLISHED]).update(at=modified)
+
+
+    def deliver(self, spec: DatasetSpec, dataset: Dataset, now: datetime) -> None:
+        """Each period's file delivered after its period ended: mostly within the grace, some
+        late (so that the schedules show agencies on time and late)."""
+        rng = random.Random(f"{self.seed}-{spec.slug}")  # leaves the other draws as they were
+        grace = dict(DeadlinePolicy.objects.values_list("frequency", "grace_days"))
+        days = grace.get(spec.frequency)
+        if days is None:
+            return
+        for resource in dataset.resources.exclude(period=""):
+            try:
+                end = Period.parse(resource.period).end
+            except PeriodError:
+                continue
+            offset = rng.randint(1, days) if rng.random() < 0.8 else days + rng.randint(1, 30)
+            moment = datetime.combine(end + timedelta(days=offset), time(9),
+                                      tzinfo=timezone.get_default_timezone())
+            Resource.objects.filter(pk=resource.pk).update(delivered=min(moment, now))
 
 
 def load_demo(*, seed: int, today: date | None = None) -> DemoResult:

@@ -47,6 +47,27 @@ def parse_positive_int(raw: str) -> int:
     return value
 
 
+def parse_int_in(low: int, high: int) -> Callable[[str], int]:
+    """A parser of whole numbers from `low` to `high`."""
+    def parse(raw: str) -> int:
+        value = parse_int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}")
+        return value
+    return parse
+
+
+def parse_day_counts(raw: str) -> list[int]:
+    """Comma-separated numbers of days, 0 or more (`7,1`), largest first; may be empty."""
+    try:
+        days = {int(item) for item in raw.split(",") if item.strip()}
+    except ValueError:
+        raise ValueError("expected whole numbers of days separated by commas, e.g. 7,1") from None
+    if any(day < 0 for day in days):
+        raise ValueError("expected whole numbers of days of 0 or more")
+    return sorted(days, reverse=True)
+
+
 def parse_size(raw: str) -> int:
     """Parse a byte size such as `1073741824`, `512M` or `1 GiB`."""
     match = SIZE_PATTERN.match(raw)

@@ -39,6 +39,8 @@ WRITE = {
     Action.VIEW_AUDIT:       [N, Y, Y, N, N, N, N, N, N, N],
     Action.VIEW_MEMBERS:     [N, Y, Y, Y, N, N, N, N, N, N],
     Action.MANAGE_USER:      [N, Y, N, Y, N, N, N, N, N, N],  # an editor of the agency
+    Action.VIEW_AGENCY_WORK: [N, Y, Y, Y, Y, Y, N, N, N, N],
+    Action.VIEW_ALL_NOTIFICATIONS: [N, Y, Y, N, N, N, N, N, N, N],
     Action.VIEW_FINDINGS:    [N, Y, Y, Y, Y, N, N, N, N, N],
     Action.RESOLVE_FINDING:  [N, Y, N, Y, N, N, N, N, N, N],
 }
@@ -97,7 +99,8 @@ def test_who_writes(people: dict[str, object], agency: Agency, action: Action,
     target = {Action.CREATE_DATASET: agency, Action.MANAGE_MEMBERS: agency,
               Action.VIEW_MEMBERS: agency, Action.MANAGE_USER: people["own_editor"],
               Action.MANAGE_CATALOGUE: None, Action.MANAGE_ACCOUNTS: None,
-              Action.VIEW_AUDIT: None}.get(action, dataset)
+              Action.VIEW_AUDIT: None, Action.VIEW_AGENCY_WORK: agency,
+              Action.VIEW_ALL_NOTIFICATIONS: None}.get(action, dataset)
     for person, expected in zip(PEOPLE, WRITE[action], strict=True):
         assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
 

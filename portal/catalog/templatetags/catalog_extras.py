@@ -19,13 +19,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import Dataset, DatasetChange, Resource, ResourceKind
+from portal.lib.periods import Period, PeriodError, Unit
 from portal.lib.places import unit_name
 from portal.lib.text import render_markdown
 
 register = template.Library()
 
-PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])|-Q(?P<quarter>[1-4])"
-                    r"|-H(?P<half>[12]))?$")
 SAFE_SCHEMES = {"http", "https", "ftp"}
 RESOURCE_ACTIONS = {
     DatasetChange.Action.RESOURCE_ADDED,
@@ -61,20 +60,37 @@ def filesize(size: int | None) -> str:
 
 @register.filter
 def period(value: str | None) -> str:
-    """A reporting period (2026-03, 2026-Q1, 2026-H1, 2026) in words; other text unchanged."""
-    match = PERIOD.match(value or "")
-    if match is None:
+    """A reporting period (2026-03-05, 2026-W10, 2026-03, 2026-Q1, 2026-H1, 2026) in words;
+    other text unchanged."""
+    try:
+        found = Period.parse(value or "")
+    except PeriodError:
         return value or ""
-    parts = match.groupdict()
-    if parts["month"]:
+    return period_words(found)
+
+
+def period_words(found: Period) -> str:
+    start, text = found.start, str(found)
+    parts = {"year": text[:4], "month": f"{start.month:02d}", "day": f"{start.day:02d}",
+             "number": text[6:]}
+    if found.unit == Unit.DAY:
+        return _("day %(day)s/%(month)s/%(year)s") % parts
+    if found.unit == Unit.WEEK:
+        return _("week %(number)s/%(year)s") % parts
+    if found.unit == Unit.MONTH:
         return _("month %(month)s/%(year)s") % parts
-    if parts["quarter"]:
-        return _("quarter %(quarter)s/%(year)s") % parts
-    if parts["half"] == "1":
-        return _("first half of %(year)s") % parts
-    if parts["half"] == "2":
-        return _("second half of %(year)s") % parts
+    if found.unit == Unit.QUARTER:
+        return _("quarter %(quarter)s/%(year)s") % (parts | {"quarter": text[6:]})
+    if found.unit == Unit.HALF:
+        return (_("first half of %(year)s") if text.endswith("1")
+                else _("second half of %(year)s")) % parts
     return _("year %(year)s") % parts
+
+
+@register.filter
+def periods(values: list[str] | None) -> str:
+    """Several periods in words, separated by commas."""
+    return ", ".join(period(value) for value in values or [])
 
 
 @register.filter

@@ -11,6 +11,8 @@ from portal.lib.places import province
 
 
 @pytest.mark.parametrize(("value", "words"), [
+    ("2026-03-05", "day 05/03/2026"),
+    ("2026-W10", "week 10/2026"),
     ("2026-03", "month 03/2026"),
     ("2026-Q1", "quarter 1/2026"),
     ("2026-H1", "first half of 2026"),

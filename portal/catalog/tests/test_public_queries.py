@@ -20,7 +20,8 @@ def grow(agency: Agency, editor: User, datasets: int, resources: int, start: int
     for number in range(start, start + datasets):
         dataset = factories.make_dataset(
             agency=agency, user=editor, slug=f"bo-{number}",
-            keywords=[f"tu-khoa-{number}", "chung"], sectors=sectors[: 1 + number % len(sectors)])
+            keywords=[f"tu-khoa-{number}", "chung"], sectors=sectors[: 1 + number % len(sectors)],
+            frequency="monthly")
         for part in range(resources):
             factories.make_resource(dataset=dataset, user=editor, filename=f"phan-{part}.csv",
                                     period=f"2025-{part % 12 + 1:02d}", format="CSV")
@@ -40,6 +41,7 @@ def counts(client: Client, dataset: Dataset) -> dict[str, int]:
         "home": "/",
         "list": "/dataset/",
         "search": "/dataset/?q=bo&res_format=CSV&groups=nong-nghiep&tags=chung",
+        "liveness": "/dataset/?liveness=missing&liveness=on_time",
         "dataset": f"/dataset/{dataset.slug}",
         "sector": "/group/nong-nghiep",
         "agency": f"/organization/{dataset.agency.slug}",

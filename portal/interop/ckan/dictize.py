@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from portal.agencies.models import Agency, Sector
 from portal.catalog.models import AccessLevel, Dataset, Keyword, Licence, Resource, ResourceKind
+from portal.catalog.selectors import with_related
 from portal.follows.selectors import follower_counts
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.ids import agency_id, keyword_id, sector_id
@@ -40,6 +42,11 @@ def iso_date(day: datetime.date | None) -> str | None:
 
 def _or_none(text: str) -> str | None:
     return text or None
+
+
+def with_dict_related(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """Everything `dataset_dict` reads, for a list: the catalogue's and the schedules' liveness."""
+    return with_related(datasets).prefetch_related("liveness")
 
 
 def dataset_dicts(datasets: Iterable[Dataset], context: Context) -> list[dict[str, Any]]:
@@ -103,7 +110,21 @@ def portal_fields(dataset: Dataset) -> dict[str, Any]:
         "source_system": _or_none(dataset.source_system),
         "contact_point": {"name": _or_none(dataset.contact_name),
                           "email": _or_none(dataset.contact_email)},
+        **schedule_fields(dataset),
     }
+
+
+def schedule_fields(dataset: Dataset) -> dict[str, Any]:
+    """The update deadlines (article 4.7): the state of the latest period due and the next due
+    date; null for datasets without periodic updates. Reads the liveness `with_dict_related`
+    loaded; a single dataset costs one query."""
+    try:
+        liveness = dataset.liveness
+    except ObjectDoesNotExist:
+        return {"liveness": None, "next_due": None}
+    if liveness is None:
+        return {"liveness": None, "next_due": None}
+    return {"liveness": liveness.state, "next_due": iso_date(liveness.next_due)}
 
 
 def resource_url(resource: Resource, dataset: Dataset, context: Context) -> str:
@@ -140,6 +161,8 @@ def resource_dict(resource: Resource, dataset: Dataset, context: Context) -> dic
         "cache_url": None,
         "cache_last_updated": None,
         "period": _or_none(resource.period),
+        "periods": list(resource.periods),
+        "data_delivered": iso_utc(resource.delivered),
         "encoding": _or_none(resource.encoding),
     }
 

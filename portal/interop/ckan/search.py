@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 from portal.catalog.models import AccessLevel, Dataset, Status
 from portal.catalog.selectors import (
     DatasetQuery,
+    extra_filter,
+    extra_filters,
     facet_counts,
     search_datasets,
     visible_datasets,
-    with_related,
 )
+from portal.interop.ckan.dictize import with_dict_related
 from portal.interop.ckan.errors import CkanValidationError, SearchQueryError
 from portal.interop.ckan.ids import agency_pks
 from portal.interop.ckan.params import Params
@@ -117,7 +119,15 @@ def _range_q(term: Term) -> Q:
     return condition
 
 
+def fields() -> set[str]:
+    """The fields q and fq may name: CKAN's, and the filters higher apps added (liveness)."""
+    return FIELDS | {extra.name for extra in extra_filters()}
+
+
 def _value_q(user: Actor, field: str, value: str) -> Q:
+    if extra_filter(field) is not None:
+        query = DatasetQuery(extra={field: [value]})
+        return Q(pk__in=search_datasets(user, query).values("pk"))
     if field in QUERY_ATTRIBUTES:
         attribute = QUERY_ATTRIBUTES[field]
         query = DatasetQuery()
@@ -163,7 +173,7 @@ def parse_terms(texts: list[str]) -> Query:
             if len(text) > MAX_QUERY_LENGTH:
                 raise QuerySyntaxError(_("Write at most %(count)d characters.")
                                        % {"count": MAX_QUERY_LENGTH})
-            query += parse(text, FIELDS)
+            query += parse(text, fields())
     except QuerySyntaxError as error:
         raise SearchQueryError(str(error)) from None
     return query
@@ -254,16 +264,24 @@ class SearchResult:
     facets: dict[str, list[tuple[str, str, int]]]
 
 
+def _facet(datasets: QuerySet[Dataset], field: str, limit: int) -> list[tuple[str, str, int]]:
+    extra = extra_filter(field)
+    if not limit or (field not in FACETS and extra is None):
+        return []
+    if extra is not None:
+        return extra.facet(datasets, limit)
+    return facet_counts(datasets, FACETS[field], limit)
+
+
 def run_search(user: Actor, request: SearchRequest) -> SearchResult:
     """A count, one page of datasets with everything they show, and the facets: a fixed number
     of queries whatever the number of datasets."""
     datasets = scoped(filtered(user, request.query), request.scope)
     count = datasets.count()
-    page = (list(with_related(datasets.order_by(*request.order))
+    page = (list(with_dict_related(datasets.order_by(*request.order))
                  [request.start:request.start + request.rows]) if request.rows else [])
     facets = {}
     for field in request.facet_fields:
-        counts = (facet_counts(datasets, FACETS[field], request.facet_limit)
-                  if field in FACETS and request.facet_limit else [])
+        counts = _facet(datasets, field, request.facet_limit)
         facets[field] = [item for item in counts if item[2] >= request.facet_mincount]
     return SearchResult(count=count, datasets=page, facets=facets)

@@ -11,7 +11,8 @@ from portal.interop.ckan.search import FACETS, FIELDS, SORTS
 
 DOC = (Path(settings.BASE_DIR) / "docs" / "api-ckan.md").read_text(encoding="utf-8")
 PORTAL_FIELDS = ["frequency", "access_level", "temporal_start", "temporal_end", "spatial",
-                 "source_system", "contact_point", "period", "encoding"]
+                 "source_system", "contact_point", "period", "encoding", "liveness", "next_due",
+                 "periods", "data_delivered"]
 
 
 def test_every_action_is_documented() -> None:

@@ -20,6 +20,8 @@ FACETS = json.dumps(["organization", "groups", "tags", "res_format", "license_id
 CALLS: list[tuple[str, dict[str, Any]]] = [
     ("package_search", {"rows": 50, "facet.field": FACETS, "fq": "res_format:CSV"}),
     ("package_search", {"q": "thử nghiệm", "include_private": "true", "rows": 50}),
+    ("package_search", {"rows": 50, "facet.field": json.dumps(["liveness"]),
+                        "fq": "liveness:(not_due OR missing)"}),
     ("current_package_list_with_resources", {"limit": 50}),
     ("organization_list", {"all_fields": "true"}),
     ("group_list", {"all_fields": "true"}),
@@ -32,7 +34,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 def add_datasets(count: int, agency: Agency, editor: User, sectors: list[Sector]) -> None:
     for number in range(count):
         dataset = factories.make_dataset(agency=agency, user=editor, sectors=sectors[:2],
-                                         keywords=["thử nghiệm", f"từ khóa {number}"])
+                                         keywords=["thử nghiệm", f"từ khóa {number}"],
+                                         frequency=("monthly", "irregular")[number % 2])
         factories.make_resource(dataset=dataset, user=editor)
         factories.make_resource(dataset=dataset, user=editor, filename="bang.json")
 

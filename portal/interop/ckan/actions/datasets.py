@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import Dataset
-from portal.catalog.selectors import get_dataset, get_resource, visible_datasets, with_related
+from portal.catalog.selectors import get_dataset, get_resource, visible_datasets
 from portal.interop.ckan.context import Context
-from portal.interop.ckan.dictize import dataset_dicts, resource_dict
+from portal.interop.ckan.dictize import dataset_dicts, resource_dict, with_dict_related
 from portal.interop.ckan.errors import NotFoundError
 from portal.interop.ckan.params import Params
 from portal.interop.ckan.search import (
@@ -70,7 +70,7 @@ def current_package_list_with_resources(context: Context, data: Mapping[str, Any
     if page and "offset" not in data:
         offset = (page - 1) * limit
     datasets = scoped(visible_datasets(context.user), scope).order_by("-modified", "slug")
-    return dataset_dicts(with_related(datasets)[offset:offset + limit], context)
+    return dataset_dicts(with_dict_related(datasets)[offset:offset + limit], context)
 
 
 def package_show(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,8 +99,9 @@ def package_search(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
 
     :param q: words to find, and conditions in CKAN's syntax (optional)
     :param fq: conditions: organization, groups, tags, res_format, license_id, frequency,
-        owner_org, name, id, capacity, access_level, metadata_modified and metadata_created
-        ranges; several are all required, `OR` joins two, `-` negates (optional)
+        liveness (on_time, late, missing, due_soon, not_due), owner_org, name, id, capacity,
+        access_level, metadata_modified and metadata_created ranges; several are all required,
+        `OR` joins two, `-` negates (optional)
     :param fq_list: more conditions, a list of strings (optional)
     :param sort: e.g. "metadata_modified desc", "title_string asc", "name desc",
         "views_recent desc"; relevance ("score desc", the default) is the last change

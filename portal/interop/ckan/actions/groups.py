@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 
 from portal.agencies.models import Agency, Sector
 from portal.catalog.models import Dataset
-from portal.catalog.selectors import with_related
 from portal.follows.selectors import follower_count, follower_counts
 from portal.interop.ckan.context import Context
-from portal.interop.ckan.dictize import dataset_dicts, group_dict, organization_dict
+from portal.interop.ckan.dictize import (
+    dataset_dicts,
+    group_dict,
+    organization_dict,
+    with_dict_related,
+)
 from portal.interop.ckan.errors import CkanValidationError, NotFoundError
 from portal.interop.ckan.ids import agency_pks, sector_pks
 from portal.interop.ckan.params import Params
@@ -151,7 +155,7 @@ def _add_datasets(result: dict[str, Any], datasets: QuerySet[Dataset], request: 
     if request.include_count or request.include_datasets:
         result["package_count"] = datasets.count()
     if request.include_datasets:
-        recent = with_related(datasets.order_by("-modified", "slug"))[:SHOWN_DATASETS]
+        recent = with_dict_related(datasets.order_by("-modified", "slug"))[:SHOWN_DATASETS]
         result["packages"] = dataset_dicts(recent, context)
     return result
 

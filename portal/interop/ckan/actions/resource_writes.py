@@ -48,6 +48,14 @@ def _kind(params: Params, upload: UploadedFile[bytes] | None, current: str | Non
     return current or ResourceKind.LINK
 
 
+def _periods(params: Params) -> list[str]:
+    """`periods`: a JSON list, a repeated parameter, or one comma-separated text."""
+    value = params.data.get("periods")
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return params.string_list("periods")
+
+
 def _default_name(url: str, upload: UploadedFile[bytes] | None) -> str:
     if upload is not None:
         return PurePosixPath(upload.name or "").name or "data"
@@ -58,8 +66,10 @@ def read_resource_fields(params: Params, base: ResourceFields, upload: UploadedF
                          ) -> ResourceFields:
     """`base` with the CKAN keys given applied. A file's `url` is its download address: only
     links and APIs take a new one."""
-    changes = {name: params.text(key) if params.data.get(key) is not None else ""
+    changes: dict[str, Any] = {name: params.text(key) if params.data.get(key) is not None else ""
                for key, name in TEXT_KEYS.items() if key in params.data}
+    if "periods" in params.data:
+        changes["periods"] = _periods(params)
     kind = _kind(params, upload, base.kind if base.name else None)
     if kind != ResourceKind.FILE and "url" in params.data:
         changes["url"] = params.text("url").strip()
@@ -134,7 +144,7 @@ def _write(context: Context, data: Mapping[str, Any], patch: bool) -> dict[str, 
     upload = _upload(params)
     current = _current(resource)
     base = current if patch else ResourceFields(name=resource.name, kind=resource.kind,
-                                                url=resource.url)
+                                                url=resource.url, periods=[])
     fields = read_resource_fields(params, base, upload)
     params.check()
     with service_refusals(), transaction.atomic():
