@@ -199,8 +199,9 @@ def start_server(command: Sequence[str], env: dict[str, str], log: Path
                                 start_new_session=True)
 
 
-def stop_server(process: subprocess.Popen[bytes], first: int = signal.SIGINT) -> None:
-    """Ask politely (`portal serve` stops its worker on SIGINT), then end its process group."""
+def stop_server(process: subprocess.Popen[bytes], first: int = signal.SIGTERM) -> None:
+    """Ask politely (`portal serve` stops its children on SIGTERM), then end its process
+    group."""
     if process.poll() is None:
         process.send_signal(first)
         with contextlib.suppress(subprocess.TimeoutExpired):

@@ -81,7 +81,7 @@ def test_a_run_killed_with_its_worker_is_taken_over_and_its_folder_removed(
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.send_signal(signal.SIGTERM)  # graceful (SIGINT may be ignored)
                 process.wait(DEADLINE)
     output = (tmp_path / "second.log").read_text()
     assert "lost its worker; queued again" in output

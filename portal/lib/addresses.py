@@ -60,11 +60,11 @@ def is_public_address(address: Address) -> bool:
     link-local (cloud metadata), shared (CGNAT), unique-local, multicast, unspecified or
     reserved, nor an IPv6 form of such an IPv4 address (mapped, NAT64, 6to4)."""
     if isinstance(address, IPv6Address):
-        translated = address.ipv4_mapped or _nat64_ipv4(address)
+        # Decided by the IPv4 address inside: Python 3.13's `ipaddress` counts all of 6to4
+        # (2002::/16) as private, 3.11's as global.
+        translated = address.ipv4_mapped or _nat64_ipv4(address) or address.sixtofour
         if translated is not None:
             return is_public_address(translated)
-        if address.sixtofour is not None and not is_public_address(address.sixtofour):
-            return False
     flags = (address.is_private, address.is_loopback, address.is_link_local,
              address.is_multicast, address.is_unspecified, address.is_reserved)
     return (address.is_global and not any(flags)
