@@ -15,6 +15,8 @@ from portal.catalog.models import Licence
 from portal.config import SETTINGS
 from portal.lib import factories
 from portal.ops.rates import Rate
+from portal.privacy.defaults import load_default_categories
+from portal.privacy.models import Category, ColumnRole
 
 RATE_SETTINGS = ("RATE_LIMIT_ANONYMOUS", "RATE_LIMIT_ANONYMOUS_COSTLY", "RATE_LIMIT_TOKEN",
                  "RATE_LIMIT_TOKEN_COSTLY", "RATE_LIMIT_LOGIN")
@@ -69,14 +71,16 @@ def _fast_password_hashing(settings: LazySettings) -> None:
 
 @pytest.fixture(autouse=True)
 def _default_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests empty the database after each test, sectors and licences included
-    (loaded by migrations); put them back before each such test."""
+    """Transactional tests empty the database after each test, sectors, licences and the
+    personal-data categories included (loaded by migrations); put them back before each such
+    test."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
     load_default_sectors(Sector)
     load_default_licences(Licence)
+    load_default_categories(Category, ColumnRole)
 
 
 @pytest.fixture

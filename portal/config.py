@@ -156,6 +156,16 @@ SETTINGS: list[Setting] = [
             "Times one request to read a file may be started. A file whose reading stopped the "
             "job worker this many times (killed, out of memory) is marked failed with a "
             "message instead of being tried again."),
+    Setting("PRIVACY_MIN_GROUP_SIZE", parse_positive_int, "5",
+            "k of the personal-data guard's re-identification warning: a table whose rows share "
+            "a birth date, a commune and a sex with fewer than this many others is reported to "
+            "its agency (k-anonymity)."),
+    Setting("PRIVACY_SAMPLE_ROWS", parse_positive_int, "1000",
+            "Rows of each table (each sheet) the personal-data guard reads, a random sample "
+            "of each version; the re-identification check counts every row."),
+    Setting("PRIVACY_TEXT_SCAN_BYTES", parse_size, "1MiB",
+            "Bytes of a text resource (a TXT file, a CSV that is not a table) the personal-data "
+            "guard reads from its beginning."),
     Setting("MAP_TILE_URL", parse_tile_url, "",
             "Tile server for the maps of the resource pages, e.g. "
             "`https://tiles.so.local/{z}/{x}/{y}.png` (or a path on this site). Default: no "
@@ -169,6 +179,11 @@ SETTINGS: list[Setting] = [
     Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
+    Setting("SHUTDOWN_GRACE_SECONDS", parse_positive_int, "5",
+            "Seconds `portal serve` gives requests and jobs in flight to finish when it is asked "
+            "to stop (SIGINT, SIGTERM, SIGHUP); then it kills what is left, and a job cut short "
+            "is run again by the next job worker. Keep it below the time your supervisor waits "
+            "before it kills (`docker stop`: 10 s; systemd: `TimeoutStopSec`, 90 s)."),
     Setting("PASSWORD_LINK_DAYS", parse_int, "3",
             "Days a one-time link to set a password (e-mailed to a new account, and on a "
             "reset) stays valid."),
@@ -217,4 +232,28 @@ SETTINGS: list[Setting] = [
             "How long a locked login stays locked; a sysadmin can unlock it sooner."),
     Setting("SESSION_HOURS", parse_int, "12",
             "A staff session ends this many hours after login."),
+    Setting("FEEDBACK_RESPONSE_DAYS", parse_positive_int, "10",
+            "Days within which the agency should first answer a thread (feedback, data "
+            "request, request between agencies, difficulty), counted from its arrival; past "
+            "it an unanswered thread is flagged overdue. The regulation (article 12.2) sets no "
+            "time; 10 follows the Law on Access to Information (2016), article 28, which gives "
+            "10 working days to answer a request for information (calendar days here: "
+            "stricter)."),
+    Setting("FEEDBACK_RESOLUTION_DAYS", parse_positive_int, "30",
+            "Days within which a thread should be closed, counted from its arrival; past it "
+            "an open thread is flagged overdue. The portal's own target (no legal text sets "
+            "one)."),
+    Setting("FEEDBACK_CONTACT_RETENTION_DAYS", parse_int, "90",
+            "Days a sender's name and e-mail address are kept after their thread is closed or "
+            "rejected; then the job worker erases them (Decree 13/2023 on personal data: "
+            "kept no longer than their purpose, answering, needs). 0: erased at closing."),
+    Setting("FEEDBACK_MAX_LENGTH", parse_positive_int, "5000",
+            "Characters a message of feedback or a data request may have; longer ones are "
+            "refused (nothing is saved) with a message saying the limit."),
+    Setting("FEEDBACK_MAX_LINKS", parse_int, "2",
+            "Web links (`http://`, `https://`, `www.`) a message from the public may hold; "
+            "more are refused as likely spam, with a message saying so. 0: none."),
+    Setting("FOLLOW_CONFIRM_DAYS", parse_positive_int, "7",
+            "Days the e-mailed link that confirms a new follow works; an unconfirmed follow "
+            "is deleted after it."),
 ]

@@ -10,6 +10,8 @@ from functools import cache
 from django.conf import settings
 from vietnam_provinces import Province, ProvinceCode, Ward
 
+from portal.lib.text import fold
+
 
 @cache
 def province() -> Province:
@@ -31,3 +33,32 @@ def unit_name(code: str) -> str:
 def invalid_codes(codes: list[str]) -> list[str]:
     known = units()
     return [code for code in codes if code not in known]
+
+
+# The whole national list, for checks that do not depend on the portal's province (a citizen ID
+# number issued anywhere in the country, a commune of another province in a table).
+
+
+@cache
+def national_province_codes() -> frozenset[str]:
+    """Two-digit codes ("01", "37") of every province and centrally-run city of the country."""
+    return frozenset(f"{int(one.code):02d}" for one in Province.iter_all())
+
+
+@cache
+def national_ward_codes() -> frozenset[str]:
+    """Codes of every commune, ward and special zone of the country, as written in tables
+    ("14464"; five digits, leading zeros kept)."""
+    return frozenset(f"{int(ward.code):05d}" for ward in Ward.iter_all())
+
+
+@cache
+def national_ward_names() -> frozenset[str]:
+    """Names of every commune, ward and special zone of the country, folded and without the
+    kind of unit ("Xã Gia Viễn" → "gia vien"), so a table that writes either form matches."""
+    return frozenset(fold(ward.name).split(" ", 1)[1] if _has_kind(ward) else fold(ward.name)
+                     for ward in Ward.iter_all())
+
+
+def _has_kind(ward: Ward) -> bool:
+    return fold(ward.name).startswith(f"{fold(ward.division_type.value)} ")

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from portal.accounts.models import Role, User
-from portal.accounts.permissions import Action, can, visible_datasets_q
+from portal.accounts.permissions import Action, can, findings_datasets_q, visible_datasets_q
 from portal.agencies.models import Agency
 from portal.catalog.models import AccessLevel, Dataset, Status
 from portal.lib import factories
@@ -39,6 +39,8 @@ WRITE = {
     Action.VIEW_AUDIT:       [N, Y, Y, N, N, N, N, N, N, N],
     Action.VIEW_MEMBERS:     [N, Y, Y, Y, N, N, N, N, N, N],
     Action.MANAGE_USER:      [N, Y, N, Y, N, N, N, N, N, N],  # an editor of the agency
+    Action.VIEW_FINDINGS:    [N, Y, Y, Y, Y, N, N, N, N, N],
+    Action.RESOLVE_FINDING:  [N, Y, N, Y, N, N, N, N, N, N],
 }
 
 # Whose account each person may manage (MANAGE_USER), new or existing: a role in an agency.
@@ -98,6 +100,15 @@ def test_who_writes(people: dict[str, object], agency: Agency, action: Action,
               Action.VIEW_AUDIT: None}.get(action, dataset)
     for person, expected in zip(PEOPLE, WRITE[action], strict=True):
         assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
+
+
+def test_the_findings_list_filter_agrees_with_the_rule(people: dict[str, object],
+                                                       agency: Agency) -> None:
+    dataset = dataset_in(agency, Status.DRAFT, AccessLevel.AGENCY)
+    for person, expected in zip(PEOPLE, WRITE[Action.VIEW_FINDINGS], strict=True):
+        listed = Dataset.objects.filter(findings_datasets_q(people[person])).filter(  # type: ignore[arg-type]
+            pk=dataset.pk).exists()
+        assert listed is expected, person
 
 
 @pytest.mark.parametrize(("role", "whose"), list(ACCOUNTS))
