@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 
 from portal.api import datasets, directory, errors, resources, tokens
 from portal.datastore import api as datastore
+from portal.feedback import api as feedback
 from portal.openlist import api as openlist
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api.add_router("", resources.router)
 api.add_router("", directory.router)
 api.add_router("", tokens.router)
 api.add_router("", datastore.router)
+api.add_router("", feedback.router)
 api.add_router("", openlist.router)
 
 

@@ -5,7 +5,6 @@ session cookie, so a forged cross-site request carries no authority."""
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -36,7 +35,7 @@ def sample_value(converter: Any) -> Any:
         return 1
     if isinstance(converter, converters.UUIDConverter):
         return uuid.UUID(int=1)
-    if not re.fullmatch(converter.regex, "x"):  # a converter of a few words (openlist's kind)
+    if "|" in converter.regex:  # a choice of words (the lists' prefixes): the first, read back
         return converter.to_python(converter.regex.split("|")[0])
     return "x"
 
