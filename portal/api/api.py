@@ -14,6 +14,7 @@ from portal.api.auth import credentials
 from portal.datastore import api as datastore
 from portal.feedback import api as feedback
 from portal.schedules import api as schedules
+from portal.openlist import api as openlist
 
 api = NinjaAPI(
     title="Open data portal API",
@@ -32,6 +33,7 @@ api.add_router("", tokens.router)
 api.add_router("", datastore.router)
 api.add_router("", feedback.router)
 api.add_router("", schedules.router)
+api.add_router("", openlist.router)
 
 
 def _patterns() -> list[URLPattern | URLResolver]:

@@ -26,7 +26,14 @@ from portal.agencies.models import Agency, Sector
 from portal.audit import services as audit
 from portal.catalog.models import AccessLevel, Dataset, Frequency
 from portal.lib.errors import ApplicationError, PermissionDenied
-from portal.openlist.models import ItemDataset, ListItem, ListKind, ListVersion, VersionStatus
+from portal.openlist.models import (
+    AmendmentStatus,
+    ItemDataset,
+    ListItem,
+    ListKind,
+    ListVersion,
+    VersionStatus,
+)
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
@@ -220,8 +227,8 @@ def draft_discard(*, actor: Actor | None, version: ListVersion) -> None:
     """Delete a draft; amendments accepted into it wait for a decision again."""
     require(actor, Action.MANAGE_OPENLIST)
     require_draft(version)
-    returned = version.amendments.update(status="pending", version=None, decided_by=None,
-                                         decided_at=None)
+    returned = version.amendments.update(status=AmendmentStatus.PENDING, version=None,
+                                         decided_by=None, decided_at=None)
     audit.record(actor=actor, action="openlist.draft_discard", target=version,
                  before={"number": version.number, "items": version.items.count()},
                  after={"amendments_pending_again": returned})

@@ -92,7 +92,7 @@ def item_detail(request: HttpRequest, kind: str, version_id: int, code: str) -> 
     datasets = selectors.linked_datasets(user, kind, [item.code])[item.code]
     linked = {dataset.pk for dataset in datasets}
     linkable = [dataset for dataset in selectors.linkable_datasets(user, item)
-                if dataset.pk not in linked]
+                if dataset.pk not in linked] if user.is_authenticated else []
     return render(request, "openlist/item.html", _list_context(request, kind) | {
         "version": version, "item": item,
         "datasets": [(d, can(user, Action.LINK_LIST_ITEM, (item, d))) for d in datasets],
