@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "portal.privacy"
     verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        # Django's place for connecting receivers: models can be imported only once the apps
+        # are loaded, which is why this import is here and not at the top.
+        from portal.privacy import receivers  # noqa: F401 - connects the receivers

@@ -99,6 +99,9 @@ class Scan(models.Model):
     values_sampled = models.PositiveIntegerField(default=0)
     # Not everything was read: a sample of a large table, the beginning of a long text.
     partial = models.BooleanField(default=False)
+    # Why the content could not be screened (a kept message, lib.errors.render_kept); empty
+    # when it was. A failed scan is current too: the content it was to screen is unscreened.
+    error = models.JSONField(default=dict, blank=True)
     current = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 

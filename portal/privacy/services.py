@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +37,7 @@ class ScanResult:
     values_sampled: int = 0
     partial: bool = False
     source_sha256: str = ""
+    error: dict[str, Any] = field(default_factory=dict)  # a kept message: it was not read
 
 
 def scan_record(*, resource: Resource, result: ScanResult,
@@ -56,11 +57,11 @@ def scan_record(*, resource: Resource, result: ScanResult,
         scan = Scan.objects.create(
             resource=resource, version=version, source=result.source,
             source_sha256=result.source_sha256, values_sampled=result.values_sampled,
-            partial=result.partial, current=newest)
+            partial=result.partial, error=result.error, current=newest)
         Finding.objects.bulk_create(_rows(scan, result))
         audit.record(actor=None, action="privacy.scan", target=resource, after={
             "version": version.number if version else None, "source": result.source,
-            "current": newest, "superseded": superseded,
+            "current": newest, "superseded": superseded, "failed": bool(result.error),
             "findings": dict(Counter(found.category for _sheet, found in result.findings))})
     return scan
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
@@ -13,6 +16,13 @@ from portal.privacy import selectors, services
 from portal.privacy.models import Category, Finding, FindingState, Scan
 from portal.privacy.rules import default_document
 from portal.privacy.tests.conftest import PHONES, RELIGION, scanned
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The refusals are read in English here (a page shows them in Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_default_categories_are_loaded_with_their_citation(db: None) -> None:
