@@ -12,7 +12,8 @@ page's query count grow with the number of rows on it: a provider of a list page
 needs for the whole page at once.
 
 Slots in use: "dataset.main" and "dataset.aside" (the public dataset page, object: Dataset),
-"agency.aside" (an agency's page, object: Agency), "staff.nav" (the staff menu, object: None).
+"resource.main" (the resource page, above its data, object: Resource), "agency.aside" (an
+agency's page, object: Agency), "staff.nav" (the staff menu, object: None).
 """
 
 from __future__ import annotations

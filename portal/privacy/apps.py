@@ -9,4 +9,9 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # Django's place for connecting receivers: models can be imported only once the apps
         # are loaded, which is why this import is here and not at the top.
+        from portal.lib import panels
         from portal.privacy import receivers  # noqa: F401 - connects the receivers
+        from portal.privacy.panels import resource_panel, staff_link
+
+        panels.register("resource.main", resource_panel, order=10)
+        panels.register("staff.nav", staff_link, order=20)

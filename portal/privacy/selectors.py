@@ -94,6 +94,17 @@ def screening(resource: Resource) -> Screening:
     return Screening.CLEAR
 
 
+def history(user: Actor, finding: Finding) -> list[Finding]:
+    """Earlier findings of the same category and columns in the same resource (acknowledged
+    for an earlier version, superseded...), newest first: what was decided before."""
+    if not can(user, Action.VIEW_FINDINGS, finding.resource.dataset):
+        return []
+    return list(Finding.objects.filter(
+        resource=finding.resource, category=finding.category, sheet=finding.sheet,
+        column=finding.column).exclude(pk=finding.pk).select_related(
+        "category", "resolved_by", "scan__version", "resource").order_by("-created", "-pk")[:10])
+
+
 def blocking_findings(resource: Resource) -> QuerySet[Finding]:
     """The open findings of the resource's current content: what keeps a new version from
     being released (issue 11, item 1) until they are masked or acknowledged."""
