@@ -74,6 +74,14 @@ SETTINGS: list[Setting] = [
             "are refused before anything is stored."),
     Setting("API_MAX_ROWS", parse_int, "1000",
             "Largest number of rows a CKAN API list or search returns in one call."),
+    Setting("OPENLIST_IMPORT_MAX_ROWS", parse_positive_int, "5000",
+            "Largest number of items a spreadsheet imported into a list version may hold; a "
+            "longer one is refused before any row is saved."),
+    Setting("OPENLIST_IMPORT_MAX_SIZE", parse_size, "10MiB",
+            "Largest spreadsheet (XLSX) that may be imported into a list version; unpacked, its "
+            "parts may hold at most 20 times this."),
+    Setting("OPENLIST_DECISION_MAX_SIZE", parse_size, "20MiB",
+            "Largest PDF of a decision issuing a list version."),
     Setting("FETCH_ALLOWED_HOSTS", parse_allowed_hosts, "",
             "Comma-separated `host:port` the portal may download linked files from although "
             "they are private network addresses, e.g. `10.0.5.20:8080` or "
@@ -171,6 +179,11 @@ SETTINGS: list[Setting] = [
     Setting("TIME_ZONE", parse_time_zone, "Asia/Ho_Chi_Minh",
             "Time zone for dates shown and deadlines."),
     Setting("LOG_LEVEL", parse_log_level, "INFO", "Level of the portal's log on standard error."),
+    Setting("SHUTDOWN_GRACE_SECONDS", parse_positive_int, "5",
+            "Seconds `portal serve` gives requests and jobs in flight to finish when it is asked "
+            "to stop (SIGINT, SIGTERM, SIGHUP); then it kills what is left, and a job cut short "
+            "is run again by the next job worker. Keep it below the time your supervisor waits "
+            "before it kills (`docker stop`: 10 s; systemd: `TimeoutStopSec`, 90 s)."),
     Setting("PASSWORD_LINK_DAYS", parse_int, "3",
             "Days a one-time link to set a password (e-mailed to a new account, and on a "
             "reset) stays valid."),
@@ -219,4 +232,28 @@ SETTINGS: list[Setting] = [
             "How long a locked login stays locked; a sysadmin can unlock it sooner."),
     Setting("SESSION_HOURS", parse_int, "12",
             "A staff session ends this many hours after login."),
+    Setting("FEEDBACK_RESPONSE_DAYS", parse_positive_int, "10",
+            "Days within which the agency should first answer a thread (feedback, data "
+            "request, request between agencies, difficulty), counted from its arrival; past "
+            "it an unanswered thread is flagged overdue. The regulation (article 12.2) sets no "
+            "time; 10 follows the Law on Access to Information (2016), article 28, which gives "
+            "10 working days to answer a request for information (calendar days here: "
+            "stricter)."),
+    Setting("FEEDBACK_RESOLUTION_DAYS", parse_positive_int, "30",
+            "Days within which a thread should be closed, counted from its arrival; past it "
+            "an open thread is flagged overdue. The portal's own target (no legal text sets "
+            "one)."),
+    Setting("FEEDBACK_CONTACT_RETENTION_DAYS", parse_int, "90",
+            "Days a sender's name and e-mail address are kept after their thread is closed or "
+            "rejected; then the job worker erases them (Decree 13/2023 on personal data: "
+            "kept no longer than their purpose, answering, needs). 0: erased at closing."),
+    Setting("FEEDBACK_MAX_LENGTH", parse_positive_int, "5000",
+            "Characters a message of feedback or a data request may have; longer ones are "
+            "refused (nothing is saved) with a message saying the limit."),
+    Setting("FEEDBACK_MAX_LINKS", parse_int, "2",
+            "Web links (`http://`, `https://`, `www.`) a message from the public may hold; "
+            "more are refused as likely spam, with a message saying so. 0: none."),
+    Setting("FOLLOW_CONFIRM_DAYS", parse_positive_int, "7",
+            "Days the e-mailed link that confirms a new follow works; an unconfirmed follow "
+            "is deleted after it."),
 ]

@@ -27,6 +27,9 @@ PROVINCE_CODE = ENV["PROVINCE_CODE"]
 MAX_UPLOAD_SIZE = ENV["MAX_UPLOAD_SIZE"]
 API_MAX_ROWS = ENV["API_MAX_ROWS"]
 FETCH_ALLOWED_HOSTS = ENV["FETCH_ALLOWED_HOSTS"]
+OPENLIST_IMPORT_MAX_ROWS = ENV["OPENLIST_IMPORT_MAX_ROWS"]
+OPENLIST_IMPORT_MAX_SIZE = ENV["OPENLIST_IMPORT_MAX_SIZE"]
+OPENLIST_DECISION_MAX_SIZE = ENV["OPENLIST_DECISION_MAX_SIZE"]
 DATASTORE_MAX_ROWS = ENV["DATASTORE_MAX_ROWS"]
 DATASTORE_SQL_MAX_ROWS = ENV["DATASTORE_SQL_MAX_ROWS"]
 DATASTORE_QUERY_TIMEOUT = ENV["DATASTORE_QUERY_TIMEOUT"]
@@ -58,6 +61,13 @@ RATE_LIMIT_LOGIN = ENV["RATE_LIMIT_LOGIN"]
 TRUSTED_PROXY = ENV["TRUSTED_PROXY"]
 MAP_TILE_URL = ENV["MAP_TILE_URL"]
 MAP_TILE_ATTRIBUTION = ENV["MAP_TILE_ATTRIBUTION"]
+SHUTDOWN_GRACE_SECONDS = ENV["SHUTDOWN_GRACE_SECONDS"]
+FEEDBACK_RESPONSE_DAYS = ENV["FEEDBACK_RESPONSE_DAYS"]
+FEEDBACK_RESOLUTION_DAYS = ENV["FEEDBACK_RESOLUTION_DAYS"]
+FEEDBACK_CONTACT_RETENTION_DAYS = ENV["FEEDBACK_CONTACT_RETENTION_DAYS"]
+FEEDBACK_MAX_LENGTH = ENV["FEEDBACK_MAX_LENGTH"]
+FEEDBACK_MAX_LINKS = ENV["FEEDBACK_MAX_LINKS"]
+FOLLOW_CONFIRM_DAYS = ENV["FOLLOW_CONFIRM_DAYS"]
 
 INSTALLED_APPS = [
     "portal.audit.admin_apps.AuditedAdminConfig",  # django.contrib.admin, audited
@@ -73,6 +83,8 @@ INSTALLED_APPS = [
     "portal.agencies",
     "portal.catalog",
     "portal.datastore",
+    "portal.openlist",
+    "portal.feedback",
     "portal.privacy",
     "portal.interop",
     "portal.pages",
@@ -272,8 +284,13 @@ HUEY = {
     "immediate": False,
     # An idle worker looks at the queue at least every quarter second (SQLite queue: a cheap
     # read), so an upload is being read into a table moments after it is stored.
+    # SIGTERM (what `portal serve`, systemd and container runtimes send) lets the jobs in
+    # flight finish for the grace period (less half a second, so the worker ends by itself
+    # before `serve` would kill it); a job still running then is cut short, and the next worker
+    # runs it again (portal/datastore/runstate.py). SIGINT stops at once.
     "consumer": {"workers": 2, "worker_type": "thread", "initial_delay": 0.05, "backoff": 1.5,
-                 "max_delay": 0.25},
+                 "max_delay": 0.25, "graceful_signal": "TERM",
+                 "shutdown_timeout": SHUTDOWN_GRACE_SECONDS - 0.5},
 }
 if ENV["REDIS_URL"]:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": ENV["REDIS_URL"]})
@@ -284,10 +301,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"one_line_warning": {"()": "portal.lib.logs.OneLineWarning"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: "
+                                      "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": ENV["LOG_LEVEL"]},
-    # A request for another site's host name is refused with 400 (docs/security.md): one line
-    # in the log, as a warning, not an error with a traceback.
-    "loggers": {"django.security.DisallowedHost": {
-        "level": "WARNING", "filters": ["one_line_warning"]}},
+    "loggers": {
+        # A request for another site's host name is refused with 400 (docs/security.md): one
+        # line in the log, as a warning, not an error with a traceback.
+        "django.security.DisallowedHost": {"level": "WARNING", "filters": ["one_line_warning"]},
+        # The job worker (`portal run_huey`) adds a handler of its own to a "huey" logger that
+        # has none, which printed each line twice with the root's: it gets the root's here.
+        "huey": {"handlers": ["console"], "propagate": False},
+    },
 }

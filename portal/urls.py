@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("portal.interop.urls")),
     path("", include("portal.agencies.urls")),
     path("", include("portal.datastore.urls")),
+    path("", include("portal.openlist.urls")),
+    path("", include("portal.feedback.urls")),
     path("", include("portal.catalog.urls")),
     path("", include("portal.pages.urls")),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,8 @@ from portal.catalog.models import Dataset, Licence
 from portal.lib.errors import ApplicationError, NotFound
 
 router = Router(tags=["datasets"])
+
+API_NAMES = {"slug": "name"}  # the catalogue's names of fields, where this API's differ
 
 
 class DatasetFilters(Schema):
@@ -80,6 +84,17 @@ def _fields(payload: DatasetFieldsIn | dict[str, Any]) -> services.DatasetFields
     return services.DatasetFields(**_resolve(values))
 
 
+@contextmanager
+def _api_names() -> Iterator[None]:
+    """A service's refusal, its fields named as the client names them."""
+    try:
+        yield
+    except ApplicationError as error:
+        error.field_errors = {API_NAMES.get(name, name): messages
+                              for name, messages in error.field_errors.items()}
+        raise
+
+
 def _agency_for(request: HttpRequest, slug: str | None) -> Agency:
     if slug is None:
         agency: Agency | None = getattr(request.api_user, "agency", None)  # type: ignore[attr-defined]
@@ -98,7 +113,8 @@ def _agency_for(request: HttpRequest, slug: str | None) -> Agency:
 def dataset_create(request: HttpRequest, payload: DatasetCreateIn) -> Status[DatasetOut]:
     user = writer(request)
     agency = _agency_for(request, payload.agency)
-    dataset = services.dataset_create(user=user, agency=agency, data=_fields(payload))
+    with _api_names():
+        dataset = services.dataset_create(user=user, agency=agency, data=_fields(payload))
     return Status(201, DatasetOut.of(selectors.get_dataset(user, str(dataset.pk))))
 
 
@@ -125,8 +141,9 @@ def _save(request: HttpRequest, id_or_name: str, values: dict[str, Any],
           version: int | None) -> DatasetOut:
     user = writer(request)
     dataset = selectors.get_dataset(user, id_or_name)
-    services.dataset_update(user=user, dataset=dataset, data=_fields(values),
-                            expected_version=version)
+    with _api_names():
+        services.dataset_update(user=user, dataset=dataset, data=_fields(values),
+                                expected_version=version)
     return DatasetOut.of(selectors.get_dataset(user, str(dataset.pk)))
 
 

@@ -7,7 +7,9 @@ down here once and does not follow the models' field names by accident.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.urls import reverse
 from ninja import Schema
@@ -15,6 +17,7 @@ from pydantic import Field
 
 from portal.accounts.models import ApiToken, User
 from portal.agencies.models import Agency, Sector
+from portal.catalog import inputs
 from portal.catalog.models import Dataset, Resource, ResourceKind
 
 
@@ -105,23 +108,49 @@ class DatasetPage(Schema):
     results: list[DatasetOut]
 
 
+def _documented(kind: str, constraints: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """Add `constraints` to the schema of a field of JSON type `kind` (null aside)."""
+
+    def document(schema: dict[str, Any]) -> None:
+        for branch in schema.get("anyOf", [schema]):
+            if branch.get("type") == kind:
+                branch.update(constraints)
+
+    return document
+
+
+def ruled(rule: inputs.TextRule, default: Any = ..., **kwargs: Any) -> Any:
+    """A text field documented with the catalogue's rule (catalog/inputs.py) but checked by the
+    services, so that this API refuses a value in the same words as the other doors."""
+    constraints = {"enum": list(rule.choices)} if rule.choices else {
+        "maxLength": rule.max_length}
+    return Field(default, json_schema_extra=_documented("string", constraints), **kwargs)
+
+
+def keywords_field(default: Any) -> Any:
+    return Field(default, json_schema_extra=_documented("array", {
+        "maxItems": inputs.KEYWORDS.max_items,
+        "items": {"type": "string", "maxLength": inputs.KEYWORDS.item.max_length}}))
+
+
 class DatasetFieldsIn(Schema):
     """What PUT replaces whole and POST sets; PATCH takes any subset."""
 
-    name: str = Field(max_length=100, description="The URL name (slug).")
-    title: str = Field(max_length=300)
-    description: str = ""
-    keywords: list[str] = Field(default_factory=list)
+    name: str = ruled(inputs.DATASET["slug"], description="The URL name (slug).")
+    title: str = ruled(inputs.DATASET["title"])
+    description: str = ruled(inputs.DATASET["description"], "")
+    keywords: list[str] = keywords_field([])
     sectors: list[str] = Field(default_factory=list, description="Sector codes.")
     licence: str | None = Field(None, description="Licence code; the default licence if absent.")
-    access_level: str = "public"
-    frequency: str = "irregular"
+    access_level: str = ruled(inputs.DATASET["access_level"], "public")
+    frequency: str = ruled(inputs.DATASET["frequency"], "irregular")
     temporal_start: date | None = None
     temporal_end: date | None = None
     spatial_codes: list[str] = Field(default_factory=list)
-    source_system: str = Field("", max_length=300)
-    contact_name: str = Field("", max_length=200)
-    contact_email: str = Field("", max_length=254)
+    source_system: str = ruled(inputs.DATASET["source_system"], "")
+    contact_name: str = ruled(inputs.DATASET["contact_name"], "")
+    contact_email: str = ruled(inputs.DATASET["contact_email"], "", description="An e-mail "
+                               "address.")
     version: int | None = Field(None, description="The version read; refused (409) if stale.")
 
 
@@ -130,46 +159,46 @@ class DatasetCreateIn(DatasetFieldsIn):
 
 
 class DatasetPatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    title: str | None = Field(None, max_length=300)
-    description: str | None = None
-    keywords: list[str] | None = None
+    name: str | None = ruled(inputs.DATASET["slug"], None)
+    title: str | None = ruled(inputs.DATASET["title"], None)
+    description: str | None = ruled(inputs.DATASET["description"], None)
+    keywords: list[str] | None = keywords_field(None)
     sectors: list[str] | None = None
     licence: str | None = None
-    access_level: str | None = None
-    frequency: str | None = None
+    access_level: str | None = ruled(inputs.DATASET["access_level"], None)
+    frequency: str | None = ruled(inputs.DATASET["frequency"], None)
     temporal_start: date | None = None
     temporal_end: date | None = None
     spatial_codes: list[str] | None = None
-    source_system: str | None = Field(None, max_length=300)
-    contact_name: str | None = Field(None, max_length=200)
-    contact_email: str | None = Field(None, max_length=254)
+    source_system: str | None = ruled(inputs.DATASET["source_system"], None)
+    contact_name: str | None = ruled(inputs.DATASET["contact_name"], None)
+    contact_email: str | None = ruled(inputs.DATASET["contact_email"], None)
     version: int | None = None
 
 
 class StateChangeIn(Schema):
     version: int | None = Field(None, description="The version read; refused (409) if stale.")
-    reason: str = Field("", max_length=500, description="Why a dataset is withdrawn.")
+    reason: str = ruled(inputs.WITHDRAWAL_REASON, "", description="Why a dataset is withdrawn.")
 
 
 class ResourceIn(Schema):
     """A new resource: an `upload` file (multipart), or a link or API by `url` (JSON)."""
 
-    name: str = Field(max_length=300)
-    description: str = ""
+    name: str = ruled(inputs.RESOURCE["name"])
+    description: str = ruled(inputs.RESOURCE["description"], "")
     kind: str | None = Field(None, description="file, link or api; file with an upload, "
                              "link otherwise.")
-    url: str = Field("", max_length=2000)
-    format: str = Field("", max_length=50)
-    period: str = Field("", max_length=10)
+    url: str = ruled(inputs.RESOURCE["url"], "")
+    format: str = ruled(inputs.RESOURCE["format"], "")
+    period: str = ruled(inputs.RESOURCE["period"], "")
 
 
 class ResourcePatchIn(Schema):
-    name: str | None = Field(None, max_length=300)
-    description: str | None = None
-    url: str | None = Field(None, max_length=2000)
-    format: str | None = Field(None, max_length=50)
-    period: str | None = Field(None, max_length=10)
+    name: str | None = ruled(inputs.RESOURCE["name"], None)
+    description: str | None = ruled(inputs.RESOURCE["description"], None)
+    url: str | None = ruled(inputs.RESOURCE["url"], None)
+    format: str | None = ruled(inputs.RESOURCE["format"], None)
+    period: str | None = ruled(inputs.RESOURCE["period"], None)
 
 
 class SectorOut(Schema):

@@ -8,16 +8,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.agencies.models import Agency, Sector
-from portal.catalog import services
+from portal.catalog import inputs, services
 from portal.catalog.models import AccessLevel, Dataset, Frequency, Licence, Resource, ResourceKind
 from portal.lib.errors import ApplicationError, Conflict
 from portal.lib.places import units
-
-KEYWORD_MAX_LENGTH = 100
 
 
 class StaffForm(forms.Form):
@@ -60,6 +59,22 @@ class StaffForm(forms.Form):
         self.mark_invalid()
 
 
+def text_field(rule: inputs.TextRule, *,
+               widget: type[forms.Widget] | forms.Widget = forms.TextInput,
+               required: bool = False, **kwargs: Any) -> forms.CharField:
+    """A text field that shows its rule's limit (`maxlength`) and leaves the checking to the
+    catalogue's services, so that the page refuses what the APIs refuse, in the same words."""
+    field = forms.CharField(widget=widget, required=required, **kwargs)
+    field.widget.attrs["maxlength"] = str(rule.max_length)
+    return field
+
+
+def choice_field(rule: inputs.TextRule, **kwargs: Any) -> forms.ChoiceField:
+    """A choice whose refusal (a value not offered) says what the APIs say."""
+    return forms.ChoiceField(error_messages={
+        "invalid_choice": lazy(inputs.not_a_choice, str)(rule.choices)}, **kwargs)
+
+
 class VersionForm(StaffForm):
     """The version of the dataset the person saw, so that a stale action is refused."""
 
@@ -72,8 +87,9 @@ class VersionForm(StaffForm):
 
 
 class WithdrawForm(VersionForm):
-    reason = forms.CharField(
-        label=_("Reason for withdrawal"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        inputs.WITHDRAWAL_REASON, label=_("Reason for withdrawal"), required=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the dataset's history, for example: the data contained errors."))
 
 
@@ -84,15 +100,16 @@ def _date_input() -> forms.DateInput:
 class DatasetForm(VersionForm):
     """Every field of `services.DatasetFields`; sectors are those of the publishing agency."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
-    slug = forms.CharField(
-        label=_("URL name"), max_length=100, required=False,
+    title = text_field(inputs.DATASET["title"], label=_("Title"), required=True)
+    slug = text_field(
+        inputs.DATASET["slug"], label=_("URL name"),
         help_text=_("Lower-case letters without diacritics, digits and hyphens, used in the "
                     "dataset's address. Leave empty to make one from the title."))
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+    description = text_field(
+        inputs.DATASET["description"], label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Markdown is allowed: **bold**, *italic*, lists, links and tables."))
-    keywords = forms.CharField(label=_("Keywords"), required=False, max_length=2000,
+    keywords = forms.CharField(label=_("Keywords"), required=False,
                                help_text=_("Separate keywords with commas."))
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors"), queryset=Sector.objects.all(), required=False,
@@ -100,10 +117,11 @@ class DatasetForm(VersionForm):
         help_text=_("Only the sectors your agency may publish in are listed."))
     licence = forms.ModelChoiceField(label=_("Licence"), queryset=Licence.objects.all(),
                                      empty_label=None)
-    access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices,
-                                     widget=forms.RadioSelect, initial=AccessLevel.PUBLIC)
-    frequency = forms.ChoiceField(label=_("Update frequency"), choices=Frequency.choices,
-                                  initial=Frequency.IRREGULAR)
+    access_level = choice_field(inputs.DATASET["access_level"], label=_("Access level"),
+                                choices=AccessLevel.choices, widget=forms.RadioSelect,
+                                initial=AccessLevel.PUBLIC)
+    frequency = choice_field(inputs.DATASET["frequency"], label=_("Update frequency"),
+                             choices=Frequency.choices, initial=Frequency.IRREGULAR)
     temporal_start = forms.DateField(label=_("Temporal coverage from"), required=False,
                                      widget=_date_input())
     temporal_end = forms.DateField(label=_("Temporal coverage until"), required=False,
@@ -113,11 +131,12 @@ class DatasetForm(VersionForm):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("The province, or the communes and wards the data covers. Hold Ctrl (Cmd on "
                     "a Mac) to choose several; type a name's first letters to jump to it."))
-    source_system = forms.CharField(
-        label=_("Authoritative source system"), max_length=300, required=False,
+    source_system = text_field(
+        inputs.DATASET["source_system"], label=_("Authoritative source system"),
         help_text=_("The ministry or agency database this data comes from (article 4.3)."))
-    contact_name = forms.CharField(label=_("Contact point"), max_length=200, required=False)
-    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_name = text_field(inputs.DATASET["contact_name"], label=_("Contact point"))
+    contact_email = text_field(inputs.DATASET["contact_email"], label=_("Contact e-mail"),
+                               widget=forms.EmailInput)
 
     def __init__(self, *args: Any, agency: Agency | None, dataset: Dataset | None = None,
                  **kwargs: Any) -> None:
@@ -147,11 +166,7 @@ class DatasetForm(VersionForm):
 
     def clean_keywords(self) -> list[str]:
         raw = self.cleaned_data["keywords"].replace(";", ",")
-        keywords = [word.strip() for word in raw.split(",") if word.strip()]
-        if any(len(word) > KEYWORD_MAX_LENGTH for word in keywords):
-            raise ValidationError(gettext("Each keyword may have at most %(max)d characters.")
-                                  % {"max": KEYWORD_MAX_LENGTH})
-        return keywords
+        return [word.strip() for word in raw.split(",") if word.strip()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -165,7 +180,7 @@ class DatasetForm(VersionForm):
             title=data["title"].strip(), slug=data["slug"].strip(), licence=data["licence"],
             description=data["description"], keywords=data["keywords"],
             sectors=list(data["sectors"]), contact_name=data["contact_name"].strip(),
-            contact_email=data["contact_email"], access_level=data["access_level"],
+            contact_email=data["contact_email"].strip(), access_level=data["access_level"],
             frequency=data["frequency"], temporal_start=data["temporal_start"],
             temporal_end=data["temporal_end"], spatial_codes=data["spatial_codes"],
             source_system=data["source_system"].strip(),
@@ -191,22 +206,21 @@ def upload_limit_message() -> str:
 class ResourceForm(StaffForm):
     """An uploaded file, an external link or an API endpoint. The kind is fixed once created."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices,
-                             widget=forms.RadioSelect, initial=ResourceKind.FILE)
-    name = forms.CharField(label=_("Name"), max_length=300, required=False,
-                           help_text=_("Leave empty to use the file's name."))
+    kind = choice_field(inputs.RESOURCE["kind"], label=_("Kind"), choices=ResourceKind.choices,
+                        widget=forms.RadioSelect, initial=ResourceKind.FILE)
+    name = text_field(inputs.RESOURCE["name"], label=_("Name"),
+                      help_text=_("Leave empty to use the file's name."))
     file = forms.FileField(label=_("File"), required=False, max_length=255)
-    url = forms.URLField(label=_("Address (URL)"), max_length=2000, required=False,
-                         assume_scheme="https",
-                         help_text=_("For a link or an API: the full address, "
-                                     "starting with https://"))
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    format = forms.CharField(label=_("Format"), max_length=50, required=False,
-                             help_text=_("For example CSV, XLSX, JSON. Leave empty to detect it "
-                                         "from the file."))
-    period = forms.CharField(label=_("Reporting period"), max_length=10, required=False,
-                             help_text=_("For example 2026-03, 2026-Q1, 2026-H1 or 2026."))
+    url = text_field(inputs.RESOURCE["url"], label=_("Address (URL)"), widget=forms.URLInput,
+                     help_text=_("For a link or an API: the full address, starting with "
+                                 "https://"))
+    description = text_field(inputs.RESOURCE["description"], label=_("Description"),
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    format = text_field(inputs.RESOURCE["format"], label=_("Format"),
+                        help_text=_("For example CSV, XLSX, JSON. Leave empty to detect it "
+                                    "from the file."))
+    period = text_field(inputs.RESOURCE["period"], label=_("Reporting period"),
+                        help_text=_("For example 2026-03, 2026-Q1, 2026-H1 or 2026."))
 
     def __init__(self, *args: Any, resource: Resource | None = None,
                  upload_too_large: bool = False, **kwargs: Any) -> None:
@@ -242,5 +256,6 @@ class ResourceForm(StaffForm):
         if upload is not None and self.resource is not None and file_format == self.resource.format:
             file_format = ""  # a replaced file may have another format: detect it again
         return services.ResourceFields(
-            name=name, description=data["description"], kind=data["kind"], url=data["url"],
+            name=name, description=data["description"], kind=data["kind"],
+            url=data["url"].strip(),
             format=file_format, period=data["period"].strip())

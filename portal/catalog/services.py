@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
@@ -28,7 +26,8 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import Action, can
 from portal.agencies.models import Agency, Sector
 from portal.audit import services as audit
-from portal.catalog import signals
+from portal.catalog import inputs, signals
+from portal.catalog.inputs import PERIOD_PATTERN, SLUG_PATTERN  # noqa: F401 - their old home
 from portal.catalog.models import (
     AccessLevel,
     Dataset,
@@ -47,8 +46,6 @@ from portal.lib.text import fold
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
 
-PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 
 
 @dataclass
@@ -73,13 +70,13 @@ class DatasetFields:
 
 def validate_dataset_fields(agency: Agency, data: DatasetFields,
                             dataset: Dataset | None = None) -> None:
-    """Rules no form can express alone; raises ApplicationError with messages per field."""
-    errors: dict[str, list[str]] = {}
-    if not data.title.strip():
-        errors["title"] = [_("Enter a title.")]
-    if not SLUG_PATTERN.match(data.slug):
-        errors["slug"] = [_("Use 2 to 100 lower-case letters, digits, hyphens or underscores.")]
-    elif _slug_taken(data.slug, dataset):
+    """The fields' own rules (catalog/inputs.py), then those that need the database; raises
+    ApplicationError with messages per field."""
+    errors = inputs.problems(inputs.DATASET, data)
+    keywords = inputs.KEYWORDS.problems(data.keywords)
+    if keywords:
+        errors["keywords"] = keywords
+    if "slug" not in errors and _slug_taken(data.slug, dataset):
         errors["slug"] = [_("Another dataset already uses this URL name.")]
     allowed = set(agency.sectors.values_list("pk", flat=True))
     outside = [sector.name for sector in data.sectors if sector.pk not in allowed]
@@ -95,10 +92,6 @@ def validate_dataset_fields(agency: Agency, data: DatasetFields,
         errors["spatial_codes"] = [
             _("Unknown administrative unit codes: %(codes)s.") % {"codes": ", ".join(unknown)}
         ]
-    if data.access_level not in AccessLevel.values:
-        errors["access_level"] = [_("Choose an access level from the list.")]
-    if data.frequency not in Frequency.values:
-        errors["frequency"] = [_("Choose an update frequency from the list.")]
     if errors:
         raise ApplicationError(_("The dataset could not be saved."), errors)
 
@@ -115,7 +108,7 @@ def _search_text(data: DatasetFields) -> str:
 
 
 def _keywords(names: Iterable[str]) -> list[Keyword]:
-    cleaned = sorted({name.strip()[:100] for name in names if name.strip()})
+    cleaned = sorted({name.strip() for name in names if name.strip()})
     existing = {keyword.name: keyword for keyword in Keyword.objects.filter(name__in=cleaned)}
     missing = [Keyword(name=name) for name in cleaned if name not in existing]
     Keyword.objects.bulk_create(missing, ignore_conflicts=True)
@@ -231,6 +224,9 @@ def dataset_withdraw(*, user: Actor, dataset: Dataset, reason: str = "",
     _require(user, Action.PUBLISH_DATASET, dataset)
     if dataset.status != Status.PUBLISHED:
         raise ApplicationError(_("Only a published dataset can be withdrawn."))
+    refused = inputs.WITHDRAWAL_REASON.problems(reason)
+    if refused:
+        raise ApplicationError(_("The dataset could not be withdrawn."), {"reason": refused})
     _bump_version(dataset, expected_version)
     dataset.status = Status.WITHDRAWN
     dataset.save(update_fields=["status", "modified"])
@@ -262,19 +258,11 @@ class ResourceFields:
 
 
 def _validate_resource(data: ResourceFields, has_file: bool) -> None:
-    errors: dict[str, list[str]] = {}
-    if not data.name.strip():
-        errors["name"] = [_("Enter a name.")]
-    if data.period and not PERIOD_PATTERN.match(data.period):
-        errors["period"] = [_("Write the period as 2026-03, 2026-Q1, 2026-H1 or 2026.")]
+    errors = inputs.problems(inputs.RESOURCE, data)
     if data.kind == ResourceKind.FILE and not has_file:
         errors["file"] = [_("Choose a file to upload.")]
     if data.kind in (ResourceKind.LINK, ResourceKind.API) and not data.url:
         errors["url"] = [_("Enter the address of the link or API.")]
-    elif data.url and urlsplit(data.url).scheme.lower() not in ("http", "https", "ftp"):
-        errors["url"] = [_("The address must start with http://, https:// or ftp://.")]
-    if data.kind not in ResourceKind.values:
-        errors["kind"] = [_("Choose a kind of resource from the list.")]
     if errors:
         raise ApplicationError(_("The resource could not be saved."), errors)
 

@@ -25,7 +25,7 @@ from portal.catalog.models import Resource
 from portal.datastore import exports, formats, params, query, selectors, services, storage
 from portal.datastore.choices import ReadChoices
 from portal.datastore.encodings import ENCODING_CHOICES
-from portal.datastore.engine import QueryFailed, QueryTimeout, QueryTooLarge
+from portal.datastore.engine import QueryBusy, QueryFailed, QueryTimeout, QueryTooLarge
 from portal.datastore.errors import render
 from portal.datastore.models import DataTable
 from portal.datastore.schemas import (
@@ -324,13 +324,14 @@ def _download_name(resource: Resource, extension: str, *parts: str) -> str:
 
 
 def install_errors(api: NinjaAPI) -> None:
-    """The query layer's refusals in the API's one error shape. A query past its time limit
-    is 503: the request was fine and the server could not answer it in time (often when busy);
-    408 would invite clients to repeat the same heavy query at once."""
+    """The query layer's refusals in the API's one error shape. A query past its own time
+    limit is the caller's to change (400 naming the limit; not 408, which invites repeating
+    the same heavy query at once); only a portal too busy to start it is 503 with
+    Retry-After."""
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (query.QueryError, _on_query_error), (SqlRefused, _on_sql_refused),
         (QueryFailed, _on_query_failed), (QueryTimeout, _on_query_timeout),
-        (QueryTooLarge, _on_query_too_large)]
+        (QueryBusy, _on_query_busy), (QueryTooLarge, _on_query_too_large)]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
 
@@ -348,7 +349,13 @@ def _on_query_failed(request: HttpRequest, exc: QueryFailed) -> HttpResponse:
 
 
 def _on_query_timeout(request: HttpRequest, exc: QueryTimeout) -> HttpResponse:
-    return error_response(503, exc.message, "query_timeout")
+    return error_response(400, exc.message, "query_timeout")
+
+
+def _on_query_busy(request: HttpRequest, exc: QueryBusy) -> HttpResponse:
+    response = error_response(503, exc.message, "server_busy")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _on_query_too_large(request: HttpRequest, exc: QueryTooLarge) -> HttpResponse:

@@ -21,8 +21,9 @@ from django.views.decorators.http import require_safe
 
 from portal.catalog import selectors as catalog
 from portal.catalog.models import Resource
-from portal.datastore import charts, geo, preview, selectors
+from portal.datastore import charts, preview, selectors
 from portal.datastore.models import DataTable
+from portal.datastore.profile import map_columns
 from portal.datastore.query import Table
 from portal.datastore.views import (
     absolute,
@@ -81,7 +82,7 @@ def chart(request: HttpRequest, resource_id: str) -> HttpResponse:
 @embeddable
 def map_view(request: HttpRequest, resource_id: str) -> HttpResponse:
     resource, sheet, _data = _public(request, resource_id)
-    columns = geo.map_columns(sheet.fields)
+    columns = map_columns(sheet)
     if columns is None:
         raise Http404(_("This table has no columns to put on a map."))
     return _page(request, "map.html", resource, {

@@ -31,7 +31,16 @@ _BASE_CONFIG = {
 
 
 class QueryTimeout(ApplicationError):
-    pass
+    """The caller's query ran past its own time limit: the request must change (a 4xx)."""
+
+
+class QueryBusy(ApplicationError):
+    """No query process came free in time: the server's state, not the request (a 503). The
+    caller may try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
 
 
 class QueryFailed(ApplicationError):

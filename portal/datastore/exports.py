@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 import tempfile
 import time
@@ -45,8 +44,9 @@ from portal.datastore.engine import (
     quote,
     run,
 )
+from portal.datastore.formulas import guarded_column, is_formula_like
+from portal.datastore.profile import map_columns
 from portal.datastore.query import QueryError, RecordsQuery, Table, export_select
-from portal.lib.text import fold
 
 WHOLE_TABLE = 0  # RecordsQuery.limit for "every row"
 CHUNK_SIZE = 256 * 1024
@@ -66,9 +66,17 @@ CONTENT_TYPES = {
 }
 FORMATS = tuple(CONTENT_TYPES)
 
-# Column names that hold coordinates, compared folded ("Vĩ độ" → "vi do"), "_" read as a space.
-LATITUDE = re.compile(r"^(lat|latitude|vi do)\b")
-LONGITUDE = re.compile(r"^(lon|lng|long|longitude|kinh do)\b")
+
+@dataclass(frozen=True)
+class Options:
+    """How a file is written. `bom` starts a CSV or TSV with UTF-8's byte order mark (Excel
+    needs it to read Vietnamese); `delimiter` is the CSV's; `guard` writes text cells that a
+    spreadsheet would run as formulas as text (formulas.py): on for files meant for people,
+    off for the raw dump."""
+
+    bom: bool = False
+    delimiter: str = ","
+    guard: bool = True
 
 
 @dataclass
@@ -80,11 +88,11 @@ class Export:
 
 
 def export(table: Table, query: RecordsQuery, fmt: str, *, bom: bool = False,
-           delimiter: str = ",") -> Export:
+           delimiter: str = ",", guard: bool = True) -> Export:
     """The rows `query` selects (filters, q, fields, sort, distinct; `limit` > 0 caps them,
-    WHOLE_TABLE = every row; no cursor) as a file in `fmt`. `bom` starts a CSV or TSV with
-    UTF-8's byte order mark (Excel needs it to read Vietnamese); `delimiter` is the CSV's.
+    WHOLE_TABLE = every row; no cursor) as a file in `fmt`, written as `Options` say.
     Raises QueryError for a request the table cannot answer, before anything is streamed."""
+    options = Options(bom=bom, delimiter="\t" if fmt == "tsv" else delimiter, guard=guard)
     if fmt not in CONTENT_TYPES:
         raise QueryError(_("“%(format)s” is not an export format. Use one of: %(formats)s.")
                          % {"format": fmt, "formats": ", ".join(FORMATS)})
@@ -96,7 +104,7 @@ def export(table: Table, query: RecordsQuery, fmt: str, *, bom: bool = False,
         return Export(FileChunks(stored), CONTENT_TYPES[fmt], fmt, stored.stat().st_size)
     folder = _private_folder()
     try:
-        path = WRITERS[fmt](table, query, folder, "\t" if fmt == "tsv" else delimiter)
+        path = WRITERS[fmt](table, query, folder, options)
         prefix = UTF8_BOM if bom and fmt in ("csv", "tsv") else b""
         size = path.stat().st_size + len(prefix)
         chunks = FileChunks(path, prefix, remove=folder)
@@ -171,11 +179,12 @@ def _tables(table: Table) -> dict[str, Path]:
 
 
 def _copy(table: Table, query: RecordsQuery, folder: Path, options: str,
-          finite: bool = False) -> Path:
-    """DuckDB writes the selection to the export's one output file."""
+          columns: Callable[[dict[str, Any]], str] | None = None) -> Path:
+    """DuckDB writes the selection to the export's one output file, each column written as
+    `columns` says (as selected without it)."""
     sql, params, chosen = export_select(table, query)
-    if finite:
-        sql = f"SELECT {', '.join(_finite(described) for described in chosen)} FROM ({sql})"
+    if columns is not None:
+        sql = f"SELECT {', '.join(columns(described) for described in chosen)} FROM ({sql})"
     output = folder / EXPORT_OUTPUT
     with export_sandbox(_tables(table), folder) as con:
         run(con, f"COPY ({sql}) TO {literal(output)} ({options}, USE_TMP_FILE false)", params,
@@ -195,20 +204,21 @@ def _finite_value(described: dict[str, Any]) -> str:
     return column
 
 
-def _csv(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
-    # `delimiter` is one of DELIMITERS (checked), so it is safe between quotes.
-    return _copy(table, query, folder, f"FORMAT csv, HEADER true, DELIMITER '{delimiter}'")
+def _csv(table: Table, query: RecordsQuery, folder: Path, options: Options) -> Path:
+    # The delimiter is one of DELIMITERS (checked), so it is safe between quotes.
+    return _copy(table, query, folder, f"FORMAT csv, HEADER true, DELIMITER '{options.delimiter}'",
+                 columns=guarded_column if options.guard else None)
 
 
-def _json(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
-    return _copy(table, query, folder, "FORMAT json, ARRAY true", finite=True)
+def _json(table: Table, query: RecordsQuery, folder: Path, options: Options) -> Path:
+    return _copy(table, query, folder, "FORMAT json, ARRAY true", columns=_finite)
 
 
-def _parquet(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
+def _parquet(table: Table, query: RecordsQuery, folder: Path, options: Options) -> Path:
     return _copy(table, query, folder, "FORMAT parquet, COMPRESSION zstd")
 
 
-def _xlsx(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
+def _xlsx(table: Table, query: RecordsQuery, folder: Path, options: Options) -> Path:
     sql, params, chosen = export_select(table, query)
     output = folder / EXPORT_OUTPUT
     with export_sandbox(_tables(table), folder) as con:
@@ -239,21 +249,27 @@ def _refuse_beyond_excel(con: Connection, sql: str, params: list[Any]) -> None:
 
 
 def _header_cell(sheet: Any, name: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", name))
-    cell.data_type = "s"
+    cell = _text_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("", name))
     cell.font = font
     return cell
 
 
+def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    """Text that stays text: never a formula (openpyxl would write "=..." as one), and with
+    Excel's leading-quote mark when a spreadsheet would run it, so that editing the cell does
+    not turn it into a formula either (formulas.py)."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
+
+
 def _xlsx_value(sheet: Any, value: Any, zone: ZoneInfo) -> Any:
-    """A cell value Excel can hold. Text stays text: one starting with "=" is not a formula."""
+    """A cell value Excel can hold. Text stays text, formula-like text guarded."""
     if isinstance(value, str):
         text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-        if not text.startswith("="):
-            return text
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
+        return _text_cell(sheet, text) if is_formula_like(text) else text
     if value is None or isinstance(value, int | date):
         if isinstance(value, datetime) and value.tzinfo is not None:
             return value.astimezone(zone).replace(tzinfo=None)  # Excel has no time zones
@@ -269,7 +285,7 @@ def _xlsx_value(sheet: Any, value: Any, zone: ZoneInfo) -> Any:
     return value  # Decimal, time, timedelta: openpyxl writes them
 
 
-def _geojson(table: Table, query: RecordsQuery, folder: Path, delimiter: str) -> Path:
+def _geojson(table: Table, query: RecordsQuery, folder: Path, options: Options) -> Path:
     geometry, needed = _geometry(table)
     chosen = table.chosen(query.fields)
     properties = [described for described in chosen if described["name"] not in needed
@@ -295,33 +311,23 @@ def _geojson(table: Table, query: RecordsQuery, folder: Path, delimiter: str) ->
 
 
 def _geometry(table: Table) -> tuple[str, list[str]]:
-    """The SQL of each row's GeoJSON geometry, and the columns it reads; QueryError when the
-    table has neither a GeoJSON column nor latitude and longitude columns."""
-    for described in table.fields:
-        if described["type"] == "geojson":
-            return f"TRY_CAST({quote(described['name'])} AS JSON)", [described["name"]]
-    found = {"lat": "", "lon": ""}
-    for described in table.fields:
-        folded = fold(described["name"]).replace("_", " ").strip()
-        for key, pattern in (("lat", LATITUDE), ("lon", LONGITUDE)):
-            if not found[key] and pattern.match(folded):
-                found[key] = described["name"]
-    if not (found["lat"] and found["lon"]):
+    """The SQL of each row's GeoJSON geometry, and the columns it reads, by the map's own rule
+    (geo.map_columns); QueryError when the table has nothing to put on a map."""
+    found = map_columns(table)
+    if found is None:
         raise QueryError(_("GeoJSON needs a table with a geometry column, or with latitude and "
                            "longitude columns (named lat/latitude/vĩ độ and "
-                           "lon/lng/longitude/kinh độ). Choose another format."))
-    lat, lon = (_coordinate(found[key]) for key in ("lat", "lon"))
-    point = (f"json_object('type', 'Point', 'coordinates', json_array({lon}, {lat}))")
-    return (f"CASE WHEN {lat} IS NULL OR {lon} IS NULL THEN NULL ELSE {point} END",
-            [found["lat"], found["lon"]])
+                           "lon/lng/longitude/kinh độ, or x and y in degrees). Choose another "
+                           "format."))
+    if found.geometry:
+        return f"TRY_CAST({quote(found.geometry)} AS JSON)", [found.geometry]
+    lat, lon = (f"CAST({quote(name)} AS DOUBLE)" for name in (found.latitude, found.longitude))
+    point = f"json_object('type', 'Point', 'coordinates', json_array({lon}, {lat}))"
+    return (f"CASE WHEN isfinite({lat}) AND isfinite({lon}) THEN {point} END",
+            [found.latitude, found.longitude])
 
 
-def _coordinate(name: str) -> str:
-    """A coordinate as a number, also from text written with a decimal comma ("20,25")."""
-    return f"TRY_CAST(replace(CAST({quote(name)} AS VARCHAR), ',', '.') AS DOUBLE)"
-
-
-WRITERS: dict[str, Callable[[Table, RecordsQuery, Path, str], Path]] = {
+WRITERS: dict[str, Callable[[Table, RecordsQuery, Path, Options], Path]] = {
     "csv": _csv, "tsv": _csv, "json": _json, "xlsx": _xlsx, "parquet": _parquet,
     "geojson": _geojson,
 }

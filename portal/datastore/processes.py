@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import math
 import multiprocessing
 import os
 import queue
@@ -39,7 +40,13 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.datastore.engine import QueryTimeout, QueryTooLarge, memory_message, timeout_message
+from portal.datastore.engine import (
+    QueryBusy,
+    QueryTimeout,
+    QueryTooLarge,
+    memory_message,
+    timeout_message,
+)
 from portal.lib.errors import ApplicationError
 
 T = TypeVar("T")
@@ -147,8 +154,9 @@ class Pool:
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
-            raise QueryTimeout(_("The portal is answering too many data queries at the moment. "
-                                 "Try again in a minute.")) from None
+            raise QueryBusy(_("The portal is answering too many data queries at the moment. "
+                              "Try again in %(seconds)s seconds.") % {"seconds": busy_retry()},
+                            busy_retry()) from None
         if worker is not None:
             return worker
         try:
@@ -181,6 +189,12 @@ class Pool:
         worker.process.kill()
         worker.process.join(timeout=5)
         worker.conn.close()
+
+
+def busy_retry() -> int:
+    """Seconds after which a query process has come free: each one answers, or is killed,
+    within the query time limit."""
+    return max(1, math.ceil(float(settings.DATASTORE_QUERY_TIMEOUT)))
 
 
 def _forwarded_settings() -> dict[str, Any]:

@@ -9,6 +9,7 @@ file's storage name, for good.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from portal.datastore import processes, storage
+from portal.datastore import geo, processes, storage
 from portal.datastore.engine import Connection, quote, run, sandbox
 from portal.datastore.query import Table
 
@@ -75,6 +76,34 @@ def profile(table: Table) -> Profile:
         found = compute(table)
         cache.set(key, found, timeout=None)
     return found
+
+
+def map_columns(table: Table) -> geo.MapColumns | None:
+    """geo's one rule applied to the table, with its values when the rule needs them."""
+    return geo.map_columns(table.fields, ranges=lambda names: ranges(table, names))
+
+
+def ranges(table: Table, names: list[str]) -> dict[str, geo.Range]:
+    """The smallest and largest finite value of numeric columns, computed once per version."""
+    digest = hashlib.sha256("\0".join(names).encode()).hexdigest()[:16]
+    key = f"datastore:ranges:{CACHE_VERSION}:{table.file}:{digest}"
+    found: dict[str, geo.Range] | None = cache.get(key)
+    if not isinstance(found, dict):
+        found = processes.call(ranges_from, storage.readable(table.file), names)
+        cache.set(key, found, timeout=None)
+    return found
+
+
+def ranges_from(path: Path, names: list[str]) -> dict[str, geo.Range]:
+    """`ranges`, reading the table's file at `path` (in the process that runs it)."""
+    parts = []
+    for name in names:
+        number = f"CAST({quote(name)} AS DOUBLE)"
+        parts += [f"min({number}) FILTER (WHERE isfinite({number}))",
+                  f"max({number}) FILTER (WHERE isfinite({number}))"]
+    with sandbox({"t": path}) as con:
+        values = list(run(con, f"SELECT {', '.join(parts)} FROM t").fetchone() or ())
+    return {name: (values[2 * i], values[2 * i + 1]) for i, name in enumerate(names)}
 
 
 def compute(table: Table) -> Profile:

@@ -30,7 +30,7 @@ from portal.datastore import charts, errors, formats, geo, preview, selectors
 from portal.datastore.encodings import decode
 from portal.datastore.forms import ColumnForm, EncodingForm, column_forms
 from portal.datastore.models import DataTable, State, TableVersion
-from portal.datastore.profile import profile
+from portal.datastore.profile import map_columns, profile
 from portal.datastore.query import Table, table_of
 from portal.datastore.reading import ReadingPanel, reading_panel
 from portal.lib.errors import ApplicationError, NotFound
@@ -145,7 +145,7 @@ def data_section(request: HttpRequest, dataset: Dataset, resource: Resource,
     titles = sheet_titles(table, sheet)
     section.preview = preview.show(sheet, request.GET, titles)
     section.chart = charts.chart(sheet.fields, request.GET, titles)
-    section.map = geo.map_columns(sheet.fields)
+    section.map = map_columns(sheet)
     section.map_settings = map_settings()
     section.versions = _versions(resource, table, sheet)
     section.embeddable = can(AnonymousUser(), Action.VIEW_DATASET, dataset)

@@ -60,7 +60,10 @@ def _answer(request: HttpRequest, action: str) -> HttpResponse:
     try:
         result = _result(request, action)
     except CkanError as error:
-        return _json(envelope | {"success": False, "error": error.payload()}, error.status)
+        response = _json(envelope | {"success": False, "error": error.payload()}, error.status)
+        if error.retry_after is not None:
+            response["Retry-After"] = str(error.retry_after)
+        return response
     except Exception:
         # As CKAN does: the client gets the envelope, the operators the trace in the log.
         logger.exception("CKAN action %s failed", action[:100])

@@ -4,9 +4,12 @@
                          &limit=...&offset=...&distinct=true
 
 The file is written by `portal.datastore.exports` (the same exporter as /api/v1's exports) and
-streamed, never held whole in memory. The caller is read as by the Action API (a token, else the
-session): a resource the caller may not see is the portal's 404 page, as CKAN answers 404. A bad
-parameter is a 400 with the reasons as plain text, as CKAN's dump gives them.
+streamed, never held whole in memory. Its cells are the values as stored, as CKAN writes them:
+text that a spreadsheet would run as a formula is not guarded here (it is in /api/v1's CSV, TSV
+and XLSX exports, which are meant for people; see docs/security.md, "Exports"). The caller is
+read as by the Action API (a token, else the session): a resource the caller may not see is the
+portal's 404 page, as CKAN answers 404. A bad parameter is a 400 with the reasons as plain text,
+as CKAN's dump gives them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.datastore.engine import QueryBusy
 from portal.datastore.exports import WHOLE_TABLE, Export, export
 from portal.datastore.query import Filter, RecordsQuery, Table
 from portal.interop.ckan import datastore_dict
@@ -44,6 +48,13 @@ def _refusal(error: CkanError) -> HttpResponse:
         text = error.message
     return HttpResponse(text + "\n", status=400 if error.status == 409 else error.status,
                         content_type="text/plain; charset=utf-8")
+
+
+def _busy(error: QueryBusy) -> HttpResponse:
+    response = HttpResponse(error.message + "\n", status=503,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _options(data: dict[str, Any]) -> tuple[str, bool]:
@@ -99,11 +110,15 @@ def dump(request: HttpRequest, resource_id: str) -> HttpResponseBase:
         data = request_data(request)
         fmt, bom = _options(data)
         fields, table, query = _query(context, resource_id, data)
-        found = export(table, query, fmt, bom=bom)
+        # The values as stored, as CKAN's dump gives them: programs read this file (and load
+        # it elsewhere); the files for people, /api/v1's exports, guard formulas.
+        found = export(table, query, fmt, bom=bom, guard=False)
     except NotFoundError:
         raise Http404(_("DataStore resource not found")) from None
     except CkanError as error:
         return _refusal(error)
+    except QueryBusy as error:
+        return _busy(error)
     except ApplicationError as error:
         return _refusal(CkanValidationError({"query": [error.message]}))
     chunks: Iterator[bytes] = found.chunks

@@ -44,6 +44,9 @@ AGGREGATE = Price(1, 2)  # groups and sums over a whole table
 SQL = Price(1, 10)  # one public SQL statement (up to DATASTORE_QUERY_TIMEOUT)
 EXPORT = Price(1, 20)  # a file written from a table: export.*, /datastore/dump
 FORM = Price(2, 1)  # a public form posted by an anonymous visitor (it may write)
+# What the public sends without an account that is kept and read by people, and e-mails them:
+# feedback, data requests, follows. One address sends at most a few a minute.
+SUBMISSION = Price(2, 20)
 
 ROWS_PER_UNIT = 10  # a search costs one unit per 10 datasets it asks for (a package_show each)
 PEEK_BYTES = 64 * 1024  # the largest CKAN body read to price a call
@@ -60,6 +63,12 @@ API_PREFIXES = ("/api/", "/datastore/dump/")
 # resolves to the name of its first operation, sql_get, whatever the method).
 POSTED_READS = frozenset({"interop:ckan_action", "interop:ckan_action_unversioned",
                           "api-v1:sql_get", "api-v1:sql_post"})
+
+# URL names of those submissions, on the pages and in /api/v1 (any method but GET and HEAD).
+SUBMISSIONS = frozenset({
+    "feedback:dataset_feedback", "feedback:resource_feedback", "feedback:request_new",
+    "api-v1:dataset_feedback_create", "api-v1:request_create", "follows:follow",
+})
 
 Params = Mapping[str, Any]
 Pricer = Callable[[HttpRequest, dict[str, Any]], Price]
@@ -178,7 +187,8 @@ BY_URL_NAME: dict[str, Pricer] = {
 
 def price_of(request: HttpRequest) -> Price:
     """What `request` costs: the price of its URL name, else READ in the APIs and PAGE for
-    pages; a write costs WRITE in the APIs and FORM on pages."""
+    pages; a write costs WRITE in the APIs and FORM on pages, a public submission (feedback,
+    a data request, a follow) SUBMISSION at either door."""
     api = request.path.startswith(API_PREFIXES)
     try:
         match = resolve(request.path_info)
@@ -186,6 +196,8 @@ def price_of(request: HttpRequest) -> Price:
         name, kwargs = "", {}
     else:
         name, kwargs = match.view_name, match.kwargs
+    if request.method not in SAFE_METHODS and name in SUBMISSIONS:
+        return SUBMISSION
     if request.method not in SAFE_METHODS and name not in POSTED_READS:
         return WRITE if api else FORM
     pricer = BY_URL_NAME.get(name)

@@ -13,5 +13,5 @@ class PrivacyConfig(AppConfig):
         from portal.privacy import receivers  # noqa: F401 - connects the receivers
         from portal.privacy.panels import resource_panel, staff_link
 
-        panels.register("resource.main", resource_panel, order=10)
+        panels.register("resource.checks", resource_panel, order=10)
         panels.register("staff.nav", staff_link, order=20)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.catalog.models import Resource
 from portal.datastore.models import TableVersion
@@ -33,7 +34,7 @@ class Named(models.Model):
     name_vi = models.CharField(_("Vietnamese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     rules = models.JSONField(_("rules"), default=dict, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         abstract = True
@@ -114,7 +115,7 @@ class Scan(models.Model):
 
 
 class FindingState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("finding", "open")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
     MASKED = "masked", _("resolved by masking")
     SUPERSEDED = "superseded", _("replaced by a newer reading")

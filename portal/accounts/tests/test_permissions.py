@@ -10,6 +10,7 @@ from portal.accounts.permissions import Action, can, findings_datasets_q, visibl
 from portal.agencies.models import Agency
 from portal.catalog.models import AccessLevel, Dataset, Status
 from portal.lib import factories
+from portal.openlist.models import ListItem
 
 # Who is asking: a role, and whether they belong to the dataset's agency.
 PEOPLE = ["anonymous", "sysadmin", "supervisor", "own_admin", "own_editor", "own_member",
@@ -145,3 +146,47 @@ def test_full_names_put_the_family_name_first(agency: Agency) -> None:
     user = factories.make_user(role=Role.EDITOR, agency=agency, first_name="Đức Quân",
                                last_name="Phạm")
     assert str(user) == "Phạm Đức Quân"
+
+
+# The province's lists and the agencies' plans -------------------------------------------------
+
+OPENLIST = {
+    # action: who may, in the order of PEOPLE (the object belongs to the own agency)
+    Action.MANAGE_OPENLIST:   [N, Y, Y, N, N, N, N, N, N, N],
+    Action.VIEW_LIST_DRAFTS:  [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+    Action.PROPOSE_AMENDMENT: [N, Y, N, Y, Y, N, N, N, N, N],
+    Action.MANAGE_PLAN:       [N, Y, Y, Y, N, N, N, N, N, N],
+    Action.VIEW_PLANS:        [N, Y, Y, Y, Y, Y, N, N, N, N],
+    Action.LINK_LIST_ITEM:    [N, Y, N, Y, Y, N, N, N, N, N],
+}
+
+
+@pytest.mark.parametrize("action", list(OPENLIST))
+def test_who_keeps_the_lists_and_plans(people: dict[str, object], agency: Agency,
+                                       action: Action) -> None:
+    dataset = dataset_in(agency, Status.PUBLISHED, AccessLevel.PUBLIC)
+    item = ListItem(agency=agency)
+    target = {Action.LINK_LIST_ITEM: (item, dataset), Action.MANAGE_OPENLIST: None,
+              Action.VIEW_LIST_DRAFTS: None}.get(action, agency)
+    for person, expected in zip(PEOPLE, OPENLIST[action], strict=True):
+        assert can(people[person], action, target) is expected, person  # type: ignore[arg-type]
+
+
+def test_an_agency_links_only_its_own_datasets_to_its_own_items(
+        people: dict[str, object], agency: Agency, other_agency: Agency) -> None:
+    own_dataset = dataset_in(agency, Status.PUBLISHED, AccessLevel.PUBLIC)
+    other_dataset = dataset_in(other_agency, Status.PUBLISHED, AccessLevel.PUBLIC)
+    own_item, other_item = ListItem(agency=agency), ListItem(agency=other_agency)
+    editor = people["own_editor"]
+    assert can(editor, Action.LINK_LIST_ITEM, (own_item, own_dataset))  # type: ignore[arg-type]
+    assert not can(editor, Action.LINK_LIST_ITEM, (own_item, other_dataset))  # type: ignore[arg-type]
+    assert not can(editor, Action.LINK_LIST_ITEM, (other_item, own_dataset))  # type: ignore[arg-type]
+    assert can(people["sysadmin"], Action.LINK_LIST_ITEM, (other_item, own_dataset))  # type: ignore[arg-type]
+
+
+def test_a_ceased_agency_proposes_no_amendment(people: dict[str, object],
+                                               agency: Agency) -> None:
+    agency.valid_to = agency.created.date().replace(year=2000)
+    agency.save()
+    for person in PEOPLE:
+        assert not can(people[person], Action.PROPOSE_AMENDMENT, agency), person  # type: ignore[arg-type]

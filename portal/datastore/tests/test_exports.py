@@ -4,6 +4,7 @@ rows streamed without being held in memory; the private files gone when the stre
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -119,6 +120,59 @@ def test_json_is_an_array_of_objects(api: Api, communes: Resource) -> None:
     assert json.loads(content) == []
 
 
+# Text a spreadsheet would run (OWASP's CSV injection list), numbers that look alike, and a
+# column whose name is formula-like.
+FORMULAS = ("SELECT * FROM (VALUES ('=1+1', -5, 'a', -0.5), ('+84 912 345 678', 3, '@SUM(A1)', "
+            "1.5), ('-giảm', 0, chr(9) || 'tab', 0.0), (chr(13) || 'cr', 1, 'thường', 2.0)) "
+            "AS v(ghi_chu, so_luong, \"=cot\", chenh_lech)")
+GUARDED = [["ghi_chu", "so_luong", "'=cot", "chenh_lech"],
+           ["'=1+1", "-5", "a", "-0.5"],
+           ["'+84 912 345 678", "3", "'@SUM(A1)", "1.5"],
+           ["'-giảm", "0", "'\ttab", "0.0"],
+           ["'\rcr", "1", "thường", "2.0"]]
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("csv", ";"), ("tsv", "\t")])
+def test_csv_and_tsv_for_people_write_formula_like_text_as_text(
+        api: Api, dataset: Dataset, editor: User, fmt: str, delimiter: str) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    _response, content = download(api, risky, fmt, delimiter=delimiter,
+                                  fields="ghi_chu,so_luong,=cot,chenh_lech")
+    assert list(csv.reader(io.StringIO(content.decode(), newline=""),
+                           delimiter=delimiter)) == GUARDED
+
+
+def test_xlsx_marks_formula_like_text_as_text_and_keeps_numbers(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    _response, content = download(api, risky, "xlsx", fields="ghi_chu,so_luong,=cot,chenh_lech")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[1]] == ["ghi_chu", "so_luong", "=cot", "chenh_lech"]
+    assert (sheet["C1"].data_type, sheet["C1"].quotePrefix) == ("s", True)
+    for row in range(2, 6):
+        text, number = sheet.cell(row=row, column=1), sheet.cell(row=row, column=2)
+        assert (text.data_type, text.quotePrefix) == ("s", True), text.value
+        assert isinstance(number.value, int)
+    assert (sheet["B2"].value, sheet["D2"].value) == (-5, -0.5)
+    assert (sheet["C2"].value, sheet["C2"].quotePrefix) == ("a", False)
+
+
+def test_the_raw_dump_and_json_keep_the_values_as_stored(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    risky = generated(dataset, editor, FORMULAS)
+    response = english_client().get(f"/datastore/dump/{risky.pk}",
+                                    {"fields": "ghi_chu,=cot"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert list(csv.reader(io.StringIO(content.decode(), newline=""))) == [
+        ["ghi_chu", "=cot"], ["=1+1", "a"], ["+84 912 345 678", "@SUM(A1)"],
+        ["-giảm", "\ttab"], ["\rcr", "thường"]]
+    _response, content = download(api, risky, "json", fields="ghi_chu")
+    assert [row["ghi_chu"] for row in json.loads(content)] == [
+        "=1+1", "+84 912 345 678", "-giảm", "\rcr"]
+
+
 def test_json_writes_nan_as_null(api: Api, dataset: Dataset, editor: User) -> None:
     odd = generated(dataset, editor,
                     "SELECT x FROM (VALUES ('nan'::DOUBLE), ('inf'::DOUBLE), (1.5)) AS v(x)")
@@ -201,6 +255,35 @@ def test_geojson_from_a_geometry_column(api: Api, dataset: Dataset, editor: User
     assert "geometry" not in features[0]["properties"]
 
 
+@pytest.mark.parametrize(("header", "rows"), [
+    ("ten,vido,kinhdo", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,vi_do,kinh_do", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,latitude,longitude", "Tràng An,20.25,105.89\nTam Cốc,20.21,105.93\n"),
+    ("ten,x,y", "Tràng An,105.89,20.25\nTam Cốc,105.93,20.21\n"),
+])
+def test_the_geojson_export_maps_every_table_the_map_draws(
+        api: Api, dataset: Dataset, editor: User, header: str, rows: str) -> None:
+    """One rule (geo.map_columns) for the map and the export: what has a map exports."""
+    places = ready(dataset, editor, content=f"{header}\n{rows}".encode())
+    page = english_client().get(f"/dataset/{dataset.slug}/resource/{places.pk}")
+    assert 'id="map"' in page.content.decode()
+    _response, content = download(api, places, "geojson")
+    features = json.loads(content)["features"]
+    assert [feature["geometry"]["coordinates"] for feature in features] == [
+        [105.89, 20.25], [105.93, 20.21]]
+    assert features[0]["properties"]["ten"] == "Tràng An"
+
+
+def test_x_and_y_in_metres_get_neither_a_map_nor_a_geojson_export(
+        api: Api, dataset: Dataset, editor: User) -> None:
+    grid = ready(dataset, editor, content=b"ten,x,y\nA,590123.5,2235012.25\nB,591000,2236000\n")
+    page = english_client().get(f"/dataset/{dataset.slug}/resource/{grid.pk}")
+    assert 'id="map"' not in page.content.decode()
+    error = error_of(api.call("get", f"/resources/{grid.pk}/export.geojson"), 400,
+                     "invalid_query")
+    assert "x and y in degrees" in error["message"]
+
+
 def test_geojson_needs_coordinates(api: Api, dataset: Dataset, editor: User) -> None:
     plain = ready(dataset, editor, content=b"ma,ten\n1,Hoa Lu\n")
     error = error_of(api.call("get", f"/resources/{plain.pk}/export.geojson"), 400,
@@ -226,7 +309,7 @@ def test_an_export_past_its_time_limit_is_stopped_before_streaming(
         api: Api, dataset: Dataset, editor: User, settings: LazySettings) -> None:
     big = generated(dataset, editor, MILLION)
     settings.DATASTORE_EXPORT_TIMEOUT = 0.01
-    error_of(api.call("get", f"/resources/{big.pk}/export.csv", {"sort": "-ten"}), 503,
+    error_of(api.call("get", f"/resources/{big.pk}/export.csv", {"sort": "-ten"}), 400,
              "query_timeout")
     assert exports_left(settings) == []
 

@@ -19,13 +19,46 @@ def fields(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("latitude", "longitude"), [
     ("lat", "lon"), ("latitude", "longitude"), ("Lat", "Lng"), ("Vĩ độ", "Kinh độ"),
-    ("vi_do", "kinh_do"), ("VI DO (N)", "KINH ĐỘ (E)"), ("toa_do_lat", "toa_do_lng"),
-    ("y_lat", "long"),
+    ("vi_do", "kinh_do"), ("vido", "kinhdo"), ("ViDo", "KinhDo"), ("VI DO (N)", "KINH ĐỘ (E)"),
+    ("toa_do_lat", "toa_do_lng"), ("y_lat", "long"),
 ])
 def test_latitude_and_longitude_columns_are_found_in_english_and_vietnamese(
         latitude: str, longitude: str) -> None:
     found = map_columns(fields(("ten", "string"), (latitude, "number"), (longitude, "number")))
     assert found == MapColumns(latitude=latitude, longitude=longitude, popup=("ten",))
+
+
+def within(found: dict[str, tuple[float | None, float | None]]) -> Any:
+    """A reader of column ranges that answers `found` and records what it was asked."""
+    asked: list[list[str]] = []
+
+    def ranges(names: list[str]) -> dict[str, tuple[float | None, float | None]]:
+        asked.append(names)
+        return {name: found[name] for name in names}
+    ranges.asked = asked  # type: ignore[attr-defined]
+    return ranges
+
+
+@pytest.mark.parametrize(("x", "y"), [("x", "y"), ("X", "Y"), ("Tọa độ X", "Tọa độ Y")])
+def test_x_and_y_are_a_map_only_when_their_values_are_degrees(x: str, y: str) -> None:
+    columns = fields((x, "number"), (y, "number"))
+    degrees = within({x: (105.5, 106.2), y: (19.9, 20.5)})
+    assert map_columns(columns, ranges=degrees) == MapColumns(latitude=y, longitude=x)
+    assert degrees.asked == [[x, y]]
+    metres = within({x: (560000.0, 620000.0), y: (2200000.0, 2280000.0)})  # VN-2000
+    assert map_columns(columns, ranges=metres) is None
+    swapped = within({x: (19.9, 20.5), y: (105.5, 106.2)})  # latitude in x: y is no latitude
+    assert map_columns(columns, ranges=swapped) is None
+    assert map_columns(columns, ranges=within({x: (None, None), y: (None, None)})) is None
+    assert map_columns(columns) is None  # nobody to read the values
+
+
+def test_named_coordinates_need_no_values_and_come_before_x_and_y() -> None:
+    reader = within({})
+    found = map_columns(fields(("x", "number"), ("y", "number"), ("lat", "number"),
+                               ("lon", "number")), ranges=reader)
+    assert found == MapColumns(latitude="lat", longitude="lon")
+    assert reader.asked == []
 
 
 def test_a_geojson_geometry_column_comes_first() -> None:
@@ -39,6 +72,7 @@ def test_a_geojson_geometry_column_comes_first() -> None:
     (("lat", "number"),),  # half a pair
     (("long_bien", "number"), ("vi_do", "number")),  # a place called Long Biên
     (("dan_so", "integer"), ("dien_tich", "number")),
+    (("xa", "string"), ("y_te", "number")),  # a commune and a health figure
 ])
 def test_tables_without_both_coordinates_get_no_map(columns: tuple[tuple[str, str], ...]) -> None:
     assert map_columns(fields(*columns)) is None

@@ -12,6 +12,7 @@ class CkanError(Exception):
 
     status = 500
     kind = "Internal Server Error"
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
@@ -80,3 +81,15 @@ class UploadTooLargeError(CkanValidationError):
     """An upload past MAX_UPLOAD_SIZE: a Validation Error on `upload`, with HTTP 413."""
 
     status = 413
+
+
+class ServiceBusyError(CkanError):
+    """The portal is too busy to start the work now (every query process taken): HTTP 503
+    with Retry-After. CKAN has no such type; clients see the status and the message."""
+
+    status = 503
+    kind = "Service Unavailable"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -3,7 +3,9 @@
 A resource the caller may not see is Not Found, as in every other action; one it may see but
 whose table is not ready is Not Found too, saying why (CKAN: the resource is not in the data
 store). Refusals of the data store (a value of the wrong type, an SQL statement that is not a
-single SELECT, a query past the time limit) are CKAN's Validation Error on `query`.
+single SELECT, a query past its time limit, naming it) are CKAN's Validation Error on `query`
+(409, as CKAN answers a statement timeout); a portal too busy to start the query (every query
+process taken) is a 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from portal.catalog import selectors as catalog
 from portal.datastore import selectors
+from portal.datastore.engine import QueryBusy
 from portal.datastore.models import DataTable
 from portal.datastore.query import Table, records
 from portal.datastore.sql import TABLE_NAME, execute
 from portal.interop.ckan import datastore_dict
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.datastore_input import read_search, records_query
-from portal.interop.ckan.errors import CkanValidationError, NotFoundError
+from portal.interop.ckan.errors import CkanValidationError, NotFoundError, ServiceBusyError
 from portal.interop.ckan.params import Params
 from portal.lib.errors import ApplicationError, NotFound
 
@@ -57,6 +60,8 @@ def refusals_as_validation_errors() -> Iterator[None]:
         yield
     except NotFound as error:
         raise NotFoundError(error.message) from None
+    except QueryBusy as error:
+        raise ServiceBusyError(error.message, error.retry_after) from None
     except ApplicationError as error:
         raise CkanValidationError({"query": [error.message]}) from None
 
