@@ -2,8 +2,9 @@
 a legal citation, kept in the admin) and what it found (scans and their findings).
 
 A finding has a state: open until an agency admin acknowledges it with a reason (audited), or
-it is resolved by masking (a new version without the data), or superseded when a newer scan of
-the resource replaces it. The release of a new version (issue 11, item 1) is to ask for the
+it is resolved by masking (a newer version no longer holds the data: the agency removed or
+masked the column), or superseded when a newer scan of the resource finds it again (the new
+finding is the one to decide on). The release of a new version (issue 11, item 1) is to ask for the
 open findings of its scan (selectors.blocking_findings).
 """
 
@@ -117,6 +118,7 @@ class Scan(models.Model):
 class FindingState(models.TextChoices):
     OPEN = "open", pgettext_lazy("finding", "open")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    # The newer content no longer holds it: the agency removed or masked the data.
     MASKED = "masked", _("resolved by masking")
     SUPERSEDED = "superseded", _("replaced by a newer reading")
 

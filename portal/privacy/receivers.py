@@ -14,7 +14,7 @@ from portal.catalog.signals import resource_changed
 from portal.datastore.formats import table_kind
 from portal.datastore.models import DataTable, TableVersion
 from portal.datastore.signals import table_failed, table_ingested
-from portal.privacy import tasks
+from portal.privacy import services, tasks
 
 # Formats read as text when they are not tables (or their reading as a table failed).
 TEXT_FORMATS = {"TXT", "CSV", "TSV", "TAB", "JSON", "GEOJSON", "MD", "XML", "HTML", "HTM"}
@@ -46,7 +46,12 @@ def screen_unreadable_table(sender: type[DataTable], *, table: DataTable, **kwar
 @receiver(resource_changed, dispatch_uid="privacy.screen_changed_text")
 def screen_changed_text(sender: type[Resource], *, resource: Resource, **kwargs: Any) -> None:
     """A text file that is not a table is screened once its change commits (a table is
-    screened when the data store has read it)."""
-    if table_kind(resource) is None and is_text(resource):
+    screened when the data store has read it); content the guard does not read (a PDF, a
+    link to an API) leaves the resource unscreened, whatever was found in what it replaced."""
+    if table_kind(resource) is not None:
+        return
+    if is_text(resource):
         resource_id = str(resource.pk)
         transaction.on_commit(lambda: tasks.scan_text_resource(resource_id))
+    else:
+        services.scans_retire(resource=resource)

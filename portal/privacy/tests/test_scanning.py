@@ -103,7 +103,8 @@ def test_a_new_version_is_screened_again_and_replaces_the_findings(
     assert resource.datatable.versions.count() == 2
     assert categories(resource) == set()
     assert not Finding.objects.filter(resource=resource, state=FindingState.OPEN).exists()
-    assert Finding.objects.filter(resource=resource, state=FindingState.SUPERSEDED).exists()
+    assert set(Finding.objects.filter(resource=resource).values_list("state", flat=True)) == {
+        FindingState.MASKED}, "the new file no longer holds them"
 
 
 def test_a_text_file_is_screened_when_it_is_uploaded(
@@ -138,3 +139,16 @@ def test_a_table_the_guard_cannot_read_is_reported_as_unscreened(
     assert scan.error
     assert not scan.findings.exists()
     assert selectors.screening(resource) == selectors.Screening.FAILED
+
+
+def test_a_file_replaced_by_one_the_guard_does_not_read_is_unscreened_again(
+        dataset: Dataset, editor: User, django_capture_on_commit_callbacks: Any) -> None:
+    resource = uploaded(dataset, editor, HOUSEHOLDS, "ho-dan.csv",
+                        django_capture_on_commit_callbacks)
+    assert selectors.screening(resource) == selectors.Screening.BLOCKED
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.resource_update(user=editor, resource=resource, data=catalog.ResourceFields(
+            name=resource.name, kind=resource.kind, format="PDF"), upload=ContentFile(
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", name="ho-dan.pdf"))
+    assert selectors.screening(resource) == selectors.Screening.UNSCREENED
+    assert not Finding.objects.filter(resource=resource, state=FindingState.OPEN).exists()
