@@ -47,7 +47,8 @@ SETTINGS: list[Setting] = [
             "Comma-separated host names the portal answers to."),
     Setting("SITE_URL", parse_url, "",
             "Public base URL, e.g. `https://data.ninhbinh.gov.vn`, used for absolute links in the "
-            "APIs. Default: taken from each request."),
+            "APIs and in e-mail. Default: taken from each request; the news e-mailed to "
+            "followers comes from a change, not a request, and needs it for its links."),
     Setting("HTTPS", parse_bool, "false",
             "The portal is served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure "
             "cookies and redirects to HTTPS."),
@@ -188,7 +189,8 @@ SETTINGS: list[Setting] = [
             "Days a one-time link to set a password (e-mailed to a new account, and on a "
             "reset) stays valid."),
     Setting("EMAIL_HOST", parse_str, "",
-            "SMTP server the portal sends its mail through (one-time set-password links). "
+            "SMTP server the portal sends its mail through (one-time set-password links, "
+            "feedback and data requests, follows). "
             "Empty: each message is written as a file under `VAR_DIR/mail` instead, for the "
             "operator to read."),
     Setting("EMAIL_PORT", parse_int, "587",

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "portal.datastore",
     "portal.openlist",
     "portal.feedback",
+    "portal.follows",
     "portal.privacy",
     "portal.interop",
     "portal.pages",

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("portal.datastore.urls")),
     path("", include("portal.openlist.urls")),
     path("", include("portal.feedback.urls")),
+    path("", include("portal.follows.urls")),
     path("", include("portal.catalog.urls")),
     path("", include("portal.pages.urls")),
 ]

@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 
 from portal.api import datasets, directory, errors, resources, tokens
 from portal.datastore import api as datastore
+from portal.feedback import api as feedback
 
 api = NinjaAPI(
     title="Open data portal API",
@@ -26,6 +27,7 @@ api.add_router("", resources.router)
 api.add_router("", directory.router)
 api.add_router("", tokens.router)
 api.add_router("", datastore.router)
+api.add_router("", feedback.router)
 
 
 def _patterns() -> list[URLPattern | URLResolver]:

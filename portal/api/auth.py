@@ -42,6 +42,18 @@ def writer(request: HttpRequest) -> Actor:
     actor = caller(request)
     if not actor.is_authenticated:  # every write needs an account: say so before anything else
         raise ApiError(401, _("Sign in, or send an API token in the Authorization header."))
+    return _checked_writer(request, actor)
+
+
+def public_writer(request: HttpRequest) -> Actor:
+    """The caller of one of the writes the public makes without an account (feedback, a data
+    request, its +1: the deliberate exception of docs/api.md); an account that calls is held
+    to the rules of `writer`."""
+    actor = caller(request)
+    return _checked_writer(request, actor) if actor.is_authenticated else actor
+
+
+def _checked_writer(request: HttpRequest, actor: Actor) -> Actor:
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None and token.read_only:
         raise ApiError(403, _("This API token is read-only: it cannot change anything. Create "

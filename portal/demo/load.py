@@ -25,6 +25,7 @@ from portal.demo import accounts, agencies, files, specs_economy, specs_land, sp
 from portal.demo.datasets import DatasetSpec, file_plans, spatial_codes, temporal
 from portal.demo.datasets import describe as describe_spec
 from portal.demo.tables import make_rows, wards_of
+from portal.demo.threads import create_threads
 
 # Days since the last update, by frequency: (fewest, most).
 AGE_DAYS = {"daily": (0, 2), "weekly": (1, 6), "monthly": (3, 25), "quarterly": (10, 60),
@@ -67,6 +68,7 @@ class _Loader:
             self.dataset(spec, found[spec.agency], authors[spec.agency])
         agencies.close_ceased_agency(found)
         User.objects.filter(agency=found[agencies.CEASED]).update(is_active=False)
+        create_threads(found, authors, self.rng)
         return DemoResult(demo_accounts, len(found), len(specs), Resource.objects.count())
 
     def dataset(self, spec: DatasetSpec, agency: Agency, author: User) -> Dataset:

@@ -61,11 +61,6 @@ def thread_messages(user: Actor, thread: Thread) -> list[Message]:
     return list(messages.order_by("created", "id"))
 
 
-def _shared_messages() -> Prefetch:
-    return Prefetch("messages", to_attr="shared_messages", queryset=Message.objects.filter(
-        kind__in=SHARED_MESSAGES).select_related("agency").order_by("created", "id"))
-
-
 def public_threads_of_dataset(user: Actor, dataset: Dataset,
                               resource: Resource | None = None) -> list[Thread]:
     """The public feedback on a dataset (or one resource) with their shared messages, in two
@@ -73,7 +68,9 @@ def public_threads_of_dataset(user: Actor, dataset: Dataset,
     threads = visible_threads(user).filter(dataset=dataset, kind=Kind.FEEDBACK, public=True)
     if resource is not None:
         threads = threads.filter(resource=resource)
-    return list(threads.select_related("resource").prefetch_related(_shared_messages())
+    shared = Prefetch("messages", to_attr="shared_messages", queryset=Message.objects.filter(
+        kind__in=SHARED_MESSAGES).select_related("agency").order_by("created", "id"))
+    return list(threads.select_related("resource").prefetch_related(shared)
                 .order_by("-created", "-id"))
 
 
@@ -132,5 +129,8 @@ def open_count_for(user: Actor) -> int:
     staff menu's badge."""
     threads = Thread.objects.filter(staff_threads_q(user), state__in=OPEN_STATES)
     if not can(user, Action.REASSIGN_FEEDBACK):
-        threads = threads.filter(agency_id=getattr(user, "agency_id", None))
+        agency_id: int | None = getattr(user, "agency_id", None)
+        if agency_id is None:
+            return 0
+        threads = threads.filter(agency_id=agency_id)
     return threads.count()

@@ -180,7 +180,8 @@ def thread_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_view
 def thread_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not can(user, Action.SEND_AGENCY_THREAD, user.agency):
+    requester = user.agency
+    if requester is None or not can(user, Action.SEND_AGENCY_THREAD, requester):
         return forbidden(request, _("Only editors and administrators of an active agency send "
                                     "requests to other agencies and report difficulties."))
     form = StaffThreadForm(request.POST if request.method == "POST" else None,
@@ -188,7 +189,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.agency_thread_submit(
-                user=user, submission=form.submission(), requester_agency=user.agency,
+                user=user, submission=form.submission(), requester_agency=requester,
                 agency=form.cleaned_data["agency"],
                 dataset=_optional_dataset(user, form.cleaned_data["dataset"]),
                 site_url=site_url(request))

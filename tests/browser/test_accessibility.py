@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from playwright.sync_api import Page, expect
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.datastore.tests.tables import COMMUNES, ready_resource
+from portal.feedback.inputs import Submission
+from portal.feedback.services import request_submit
 from portal.lib import factories
 
 pytestmark = [pytest.mark.browser,
@@ -39,13 +42,17 @@ def test_public_pages_meet_wcag_aa(page: Page, live_server: object, agency: Agen
     dataset = factories.make_dataset(agency=agency, slug="kiem-tra-tiep-can",
                                      description="| cột | giá trị |\n|---|---|\n| a | 1 |")
     resource = factories.make_resource(dataset=dataset)
+    wanted = request_submit(user=AnonymousUser(), agency=agency, submission=Submission(
+        kind="data_request", title="Danh sách trường học", message="Cần địa chỉ các trường."))
     sector = agency.sectors.first()
     assert sector is not None
     base = str(live_server)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     paths = ["/", "/dataset/", "/dataset/?q=khong-co-ket-qua", f"/dataset/{dataset.slug}",
              f"/dataset/{dataset.slug}/resource/{resource.pk}", f"/group/{sector.code}", "/group/",
-             "/organization/", f"/organization/{agency.slug}", "/terms", "/about", "/user/login"]
+             "/organization/", f"/organization/{agency.slug}", "/terms", "/about", "/user/login",
+             f"/dataset/{dataset.slug}/feedback", "/requests/", "/requests/new",
+             f"/requests/{wanted.pk}", f"/follow/dataset/{dataset.slug}"]
     found = {}
     for path in paths:
         page.goto(base + path)

@@ -20,8 +20,11 @@ from pytest_django import DjangoDbBlocker
 
 from portal.accounts.models import Role, User
 from portal.agencies.models import Agency, AgencyKind
+from portal.catalog.inputs import PERIOD_PATTERN
 from portal.catalog.models import AccessLevel, Dataset, Resource, ResourceKind, Status
-from portal.catalog.services import PERIOD_PATTERN
+from portal.feedback.models import Kind, State, Thread
+from portal.feedback.targets import overdue_q
+from portal.follows.models import Follow
 from portal.lib.places import units
 
 # All tests of this module share one load: keep them on one xdist worker.
@@ -230,3 +233,14 @@ def test_each_kind_of_demo_table_becomes_queryable(demo: Demo) -> None:
             page = records(table_of(table.current.sheets[0]), RecordsQuery(limit=5))
             assert page.total == table.current.rows > 0
             assert page.rows
+
+
+def test_feedback_and_requests_are_in_every_state_with_follows(demo: Demo) -> None:
+    kinds = set(Thread.objects.values_list("kind", flat=True))
+    assert kinds == set(Kind.values)
+    assert set(Thread.objects.values_list("state", flat=True)) == set(State.values)
+    assert Thread.objects.filter(overdue_q()).exists()
+    assert Thread.objects.filter(support_count__gt=0).exists()
+    assert Thread.objects.exclude(fulfilled_by=None).exists()
+    assert Follow.objects.confirmed().exists()
+    assert not Thread.objects.filter(author_email__endswith="@ninhbinh.gov.vn").exists()

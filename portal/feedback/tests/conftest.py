@@ -36,6 +36,11 @@ def supervising_agency(sectors: list[Any]) -> Agency:
                                  is_supervisor=True, focal_email="daumoi@skhcn.gov.vn")
 
 
+def own_agency(user: User) -> Agency:
+    assert user.agency is not None
+    return user.agency
+
+
 def submission(**values: Any) -> Submission:
     return Submission(**({"kind": "feedback", "message": MESSAGE, "category": "data_quality",
                           "author_name": "Trần Thị Bình", "author_email": "binh@example.vn"}

@@ -18,7 +18,7 @@ from portal.agencies.models import Agency
 from portal.catalog.models import Dataset
 from portal.feedback import notify, services
 from portal.feedback.models import Thread
-from portal.feedback.tests.conftest import data_request, feedback, submission
+from portal.feedback.tests.conftest import data_request, feedback, own_agency, submission
 from portal.lib import factories
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_a_request_between_agencies_tells_the_account_that_sent_it(
     other_editor = factories.make_user(role=Role.EDITOR, agency=other_agency)
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.agency_thread_submit(
-            user=editor, requester_agency=editor.agency, agency=other_agency,
+            user=editor, requester_agency=own_agency(editor), agency=other_agency,
             submission=submission(kind="agency_request", title="Xin dữ liệu y tế",
                                   author_email=""))
         services.thread_answer(user=other_editor, thread=thread, body="Đồng ý chia sẻ.")
@@ -145,6 +145,6 @@ def test_without_a_mail_server_messages_are_files_in_vietnamese(
     settings.EMAIL_FILE_PATH = str(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         feedback(dataset)
-    texts = [path.read_bytes() for path in tmp_path.iterdir()]
-    assert len(texts) == 2
-    assert all(b"Content-Type: text/plain; charset=\"utf-8\"" in text for text in texts)
+    text = b"".join(path.read_bytes() for path in tmp_path.iterdir()).decode()
+    assert text.count("Content-Type: text/plain; charset=\"utf-8\"") == 2
+    assert "Nội dung bạn gửi:" in text

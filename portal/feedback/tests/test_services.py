@@ -17,7 +17,7 @@ from portal.catalog.models import Dataset
 from portal.feedback import services, tasks
 from portal.feedback.models import Message, MessageKind, State, Support, Thread
 from portal.feedback.targets import targets_of
-from portal.feedback.tests.conftest import data_request, feedback, submission
+from portal.feedback.tests.conftest import data_request, feedback, own_agency, submission
 from portal.lib import factories
 from portal.lib.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -73,7 +73,7 @@ def test_a_data_request_without_an_agency_stays_new_and_with_one_is_assigned(
 def test_a_difficulty_goes_to_the_supervising_department_and_is_never_public(
         editor: User, supervising_agency: Agency) -> None:
     thread = services.agency_thread_submit(
-        user=editor, requester_agency=editor.agency,
+        user=editor, requester_agency=own_agency(editor),
         submission=submission(kind="difficulty", title="Không tải được tệp lớn", public=True))
     assert thread.agency == supervising_agency
     assert thread.requester_agency == editor.agency
@@ -83,13 +83,13 @@ def test_a_difficulty_goes_to_the_supervising_department_and_is_never_public(
 def test_a_request_between_agencies_names_another_active_agency(
         editor: User, other_agency: Agency) -> None:
     thread = services.agency_thread_submit(
-        user=editor, requester_agency=editor.agency, agency=other_agency,
+        user=editor, requester_agency=own_agency(editor), agency=other_agency,
         submission=submission(kind="agency_request", title="Xin dữ liệu y tế"))
     assert thread.agency == other_agency
     assert thread.state == State.ASSIGNED
     with pytest.raises(ApplicationError) as refused:
         services.agency_thread_submit(
-            user=editor, requester_agency=editor.agency, agency=editor.agency,
+            user=editor, requester_agency=own_agency(editor), agency=editor.agency,
             submission=submission(kind="agency_request", title="Tự hỏi mình"))
     assert "agency" in refused.value.field_errors
 
@@ -98,7 +98,7 @@ def test_a_member_may_not_send_a_request_between_agencies(member: User,
                                                           other_agency: Agency) -> None:
     with pytest.raises(PermissionDenied):
         services.agency_thread_submit(
-            user=member, requester_agency=member.agency, agency=other_agency,
+            user=member, requester_agency=own_agency(member), agency=other_agency,
             submission=submission(kind="agency_request", title="Xin dữ liệu"))
 
 
@@ -246,7 +246,8 @@ def test_the_senders_contact_is_erased_after_the_retention_period(
     still_open = feedback(dataset)
     Thread.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=31))
     assert services.contacts_erase_expired() == 1
-    old.refresh_from_db(), recent.refresh_from_db(), still_open.refresh_from_db()
+    for thread in (old, recent, still_open):
+        thread.refresh_from_db()
     assert (old.author_email, old.author_name) == ("", "")
     assert old.contact_erased
     assert recent.author_email == still_open.author_email == "binh@example.vn"

@@ -14,7 +14,7 @@ from portal.agencies.models import Agency
 from portal.catalog.models import Dataset
 from portal.feedback import services
 from portal.feedback.models import Kind, MessageKind, State, Thread
-from portal.feedback.tests.conftest import data_request, feedback, submission
+from portal.feedback.tests.conftest import data_request, feedback, own_agency, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_an_editor_asks_another_agency_and_a_member_may_not(
 def test_the_asking_agency_follows_its_request_without_the_notes(
         editor: User, other_agency: Agency, supervisor: User) -> None:
     thread = services.agency_thread_submit(
-        user=editor, requester_agency=editor.agency, agency=other_agency,
+        user=editor, requester_agency=own_agency(editor), agency=other_agency,
         submission=submission(kind="agency_request", title="Xin dữ liệu"))
     services.thread_note(user=supervisor, thread=thread, body="Ghi chú của đơn vị giám sát")
     html = signed_in(editor).get(f"/dashboard/feedback/{thread.pk}").content.decode()

@@ -1,13 +1,15 @@
 """The portal's records as CKAN's dictionaries, with the portal's own fields as top-level keys.
 
 Every function reads only what `with_related` (or the caller's `select_related`) loaded: turning a
-page of datasets into dictionaries costs no query per dataset. Names and titles are the Vietnamese
+page of datasets into dictionaries costs no query per dataset (`dataset_dicts` counts the
+followers of the whole page in one query). Names and titles are the Vietnamese
 ones whatever the request's language; `title_translated` adds the English where there is one.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from portal.agencies.models import Agency, Sector
 from portal.catalog.models import AccessLevel, Dataset, Keyword, Licence, Resource, ResourceKind
+from portal.follows.selectors import follower_counts
 from portal.interop.ckan.context import Context
 from portal.interop.ckan.ids import agency_id, keyword_id, sector_id
 from portal.lib.places import unit_name
@@ -39,7 +42,17 @@ def _or_none(text: str) -> str | None:
     return text or None
 
 
-def dataset_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
+def dataset_dicts(datasets: Iterable[Dataset], context: Context) -> list[dict[str, Any]]:
+    """CKAN's dictionaries of datasets loaded by `with_related`, their followers counted in one
+    query for them all."""
+    loaded = list(datasets)
+    followers = follower_counts("dataset", [dataset.pk for dataset in loaded])
+    return [dataset_dict(dataset, context, followers=followers.get(dataset.pk, 0))
+            for dataset in loaded]
+
+
+def dataset_dict(dataset: Dataset, context: Context, *, followers: int) -> dict[str, Any]:
+    """One dataset; `followers` is its number of confirmed followers (use `dataset_dicts`)."""
     licence, agency = dataset.licence, dataset.agency
     resources = [resource_dict(resource, dataset, context) for resource in dataset.resources.all()]
     tags = [tag_dict(keyword) for keyword in dataset.keywords.all()]
@@ -71,6 +84,7 @@ def dataset_dict(dataset: Dataset, context: Context) -> dict[str, Any]:
         "num_tags": len(tags),
         "resources": resources,
         "num_resources": len(resources),
+        "num_followers": followers,
         "extras": [],
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -170,9 +184,10 @@ def _agency_reference(agency: Agency | None) -> dict[str, Any] | None:
     return {"id": agency_id(agency.pk), "name": agency.slug, "title": agency.name}
 
 
-def organization_dict(agency: Agency, context: Context, package_count: int | None
-                      ) -> dict[str, Any]:
-    """organization_show and organization_list(all_fields): needs `parent` and `replaced_by`."""
+def organization_dict(agency: Agency, context: Context, package_count: int | None,
+                      followers: int) -> dict[str, Any]:
+    """organization_show and organization_list(all_fields): needs `parent` and `replaced_by`;
+    `followers` is its number of confirmed followers."""
     result = organization_summary(agency, context) | {
         "display_name": agency.name,
         "title_translated": {"vi": agency.name, "en": agency.name_en or agency.name},
@@ -189,7 +204,7 @@ def organization_dict(agency: Agency, context: Context, package_count: int | Non
         "valid_from": iso_date(agency.valid_from),
         "valid_to": iso_date(agency.valid_to),
     }
-    return _group_fields(result, package_count)
+    return _group_fields(result, package_count, followers)
 
 
 def group_summary(sector: Sector) -> dict[str, Any]:
@@ -204,7 +219,7 @@ def group_summary(sector: Sector) -> dict[str, Any]:
     }
 
 
-def group_dict(sector: Sector, package_count: int | None) -> dict[str, Any]:
+def group_dict(sector: Sector, package_count: int | None, followers: int) -> dict[str, Any]:
     result = group_summary(sector) | {
         "title_translated": {"vi": sector.name_vi, "en": sector.name_en},
         "type": "group",
@@ -215,13 +230,14 @@ def group_dict(sector: Sector, package_count: int | None) -> dict[str, Any]:
         "image_url": "",
         "icon": _or_none(sector.icon),
     }
-    return _group_fields(result, package_count)
+    return _group_fields(result, package_count, followers)
 
 
-def _group_fields(result: dict[str, Any], package_count: int | None) -> dict[str, Any]:
+def _group_fields(result: dict[str, Any], package_count: int | None,
+                  followers: int) -> dict[str, Any]:
     """What CKAN's organization and group dictionaries share beyond their own fields: the
-    lists the portal keeps empty, and the dataset count when the caller asked for it."""
-    result |= {"num_followers": 0, "extras": [], "groups": [], "tags": []}
+    followers, the lists the portal keeps empty, and the dataset count when asked for."""
+    result |= {"num_followers": followers, "extras": [], "groups": [], "tags": []}
     if package_count is not None:
         result["package_count"] = package_count
     return result

@@ -46,9 +46,13 @@ def calls(catalogue: Catalogue) -> list[tuple[str, dict[str, Any]]]:
                   ("datastore_search", {"resource_id": resource_id}),
                   ("datastore_info", {"id": resource_id}),
                   ("datastore_search_sql", {"sql": f'SELECT * FROM "{resource_id}"'}),  # noqa: S608
-                  ("organization_show", {"id": dataset.agency.slug, "include_datasets": "true"})]
-        found += [("group_show", {"id": sector.code, "include_datasets": "true"})
-                  for sector in dataset.sectors.all()]
+                  ("organization_show", {"id": dataset.agency.slug, "include_datasets": "true"}),
+                  ("dataset_follower_count", {"id": dataset.slug}),
+                  ("dataset_follower_list", {"id": dataset.slug}),
+                  ("organization_follower_count", {"id": dataset.agency.slug})]
+        found += [(action, {"id": sector.code, "include_datasets": "true"})
+                  for sector in dataset.sectors.all()
+                  for action in ("group_show", "group_follower_count")]
     return found
 
 

@@ -35,6 +35,8 @@ def sample_value(converter: Any) -> Any:
         return 1
     if isinstance(converter, converters.UUIDConverter):
         return uuid.UUID(int=1)
+    if "|" in converter.regex:  # a choice of words (the lists' prefixes): the first, read back
+        return converter.to_python(converter.regex.split("|")[0])
     return "x"
 
 

@@ -13,6 +13,7 @@ from portal.interop.ckan.actions import (
     dataset_writes,
     datasets,
     datastore,
+    follows,
     groups,
     members,
     resource_writes,
@@ -72,4 +73,8 @@ ACTIONS: dict[str, Action] = {
     "datastore_search": datastore.datastore_search,
     "datastore_search_sql": datastore.datastore_search_sql,
     "datastore_info": datastore.datastore_info,
+    "dataset_follower_count": follows.dataset_follower_count,
+    "organization_follower_count": follows.organization_follower_count,
+    "group_follower_count": follows.group_follower_count,
+    "dataset_follower_list": follows.dataset_follower_list,
 }

@@ -24,7 +24,7 @@ from portal.interop.ckan.dataset_input import (
     find_agency,
     read_dataset_fields,
 )
-from portal.interop.ckan.dictize import dataset_dict
+from portal.interop.ckan.dictize import dataset_dicts
 from portal.interop.ckan.params import Params
 from portal.interop.ckan.writing import require_writer, service_refusals
 from portal.lib.errors import ApplicationError
@@ -65,7 +65,7 @@ def _check(params: Params, agency: Agency | None, fields: DatasetFields,
 
 
 def _shown(context: Context, dataset: Dataset) -> dict[str, Any]:
-    return dataset_dict(find_dataset(context, str(dataset.pk)), context)
+    return dataset_dicts([find_dataset(context, str(dataset.pk))], context)[0]
 
 
 def package_create(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:

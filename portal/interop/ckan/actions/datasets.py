@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.catalog.models import Dataset
 from portal.catalog.selectors import get_dataset, get_resource, visible_datasets, with_related
 from portal.interop.ckan.context import Context
-from portal.interop.ckan.dictize import dataset_dict, resource_dict
+from portal.interop.ckan.dictize import dataset_dicts, resource_dict
 from portal.interop.ckan.errors import NotFoundError
 from portal.interop.ckan.params import Params
 from portal.interop.ckan.search import (
@@ -70,8 +70,7 @@ def current_package_list_with_resources(context: Context, data: Mapping[str, Any
     if page and "offset" not in data:
         offset = (page - 1) * limit
     datasets = scoped(visible_datasets(context.user), scope).order_by("-modified", "slug")
-    return [dataset_dict(dataset, context)
-            for dataset in with_related(datasets)[offset:offset + limit]]
+    return dataset_dicts(with_related(datasets)[offset:offset + limit], context)
 
 
 def package_show(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,7 +82,7 @@ def package_show(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     params = Params(data)
     name_or_id = params.required("id", "name_or_id")
     params.check()
-    return dataset_dict(find_dataset(context, name_or_id), context)
+    return dataset_dicts([find_dataset(context, name_or_id)], context)[0]
 
 
 def _search_facets(result: SearchResult) -> dict[str, Any]:
@@ -117,7 +116,7 @@ def package_search(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     """
     request = read_search_request(data)
     result = run_search(context.user, request)
-    results = [dataset_dict(dataset, context) for dataset in result.datasets]
+    results = dataset_dicts(result.datasets, context)
     if request.fields:
         results = [{key: item.get(key) for key in request.fields} for item in results]
     return {

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from portal.agencies.models import Agency, Sector
 from portal.catalog.models import Dataset
 from portal.catalog.selectors import with_related
+from portal.follows.selectors import follower_count, follower_counts
 from portal.interop.ckan.context import Context
-from portal.interop.ckan.dictize import dataset_dict, group_dict, organization_dict
+from portal.interop.ckan.dictize import dataset_dicts, group_dict, organization_dict
 from portal.interop.ckan.errors import CkanValidationError, NotFoundError
 from portal.interop.ckan.ids import agency_pks, sector_pks
 from portal.interop.ckan.params import Params
@@ -104,8 +105,9 @@ def organization_list(context: Context, data: Mapping[str, Any]) -> list[Any]:
                      fold(f"{agency.slug} {agency.name} {agency.description}"),
                      counts.get(agency.pk, 0))
                for agency in Agency.objects.select_related("parent", "replaced_by")]
-    return _list(entries, data, "organizations",
-                 lambda agency, count: organization_dict(agency, context, count))
+    followers = follower_counts("agency", [entry.record.pk for entry in entries])
+    return _list(entries, data, "organizations", lambda agency, count: organization_dict(
+        agency, context, count, followers.get(agency.pk, 0)))
 
 
 def group_list(context: Context, data: Mapping[str, Any]) -> list[Any]:
@@ -124,7 +126,9 @@ def group_list(context: Context, data: Mapping[str, Any]) -> list[Any]:
                      fold(f"{sector.code} {sector.name_vi} {sector.name_en} {sector.description}"),
                      counts.get(sector.pk, 0))
                for sector in Sector.objects.all()]
-    return _list(entries, data, "groups", group_dict)
+    followers = follower_counts("sector", [entry.record.pk for entry in entries])
+    return _list(entries, data, "groups", lambda sector, count: group_dict(
+        sector, count, followers.get(sector.pk, 0)))
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def _add_datasets(result: dict[str, Any], datasets: QuerySet[Dataset], request: 
         result["package_count"] = datasets.count()
     if request.include_datasets:
         recent = with_related(datasets.order_by("-modified", "slug"))[:SHOWN_DATASETS]
-        result["packages"] = [dataset_dict(dataset, context) for dataset in recent]
+        result["packages"] = dataset_dicts(recent, context)
     return result
 
 
@@ -165,7 +169,7 @@ def organization_show(context: Context, data: Mapping[str, Any]) -> dict[str, An
               .filter(pk__in=agency_pks(request.name_or_id)).first())
     if agency is None:
         raise NotFoundError()
-    result = organization_dict(agency, context, None)
+    result = organization_dict(agency, context, None, follower_count(agency))
     return _add_datasets(result, listed(context.user).filter(agency=agency), request, context)
 
 
@@ -182,5 +186,5 @@ def group_show(context: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     if sector is None:
         raise NotFoundError()
     in_sector = Dataset.objects.filter(sectors=sector).values("pk")
-    result = group_dict(sector, None)
+    result = group_dict(sector, None, follower_count(sector))
     return _add_datasets(result, listed(context.user).filter(pk__in=in_sector), request, context)
