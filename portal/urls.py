@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("user/", include("portal.security.urls")),
     path("api/v1/", api_v1_urls),
     path("organization/", include("portal.accounts.member_urls")),
+    path("dashboard/privacy/", include("portal.privacy.urls")),
     path("", include("portal.interop.urls")),
     path("", include("portal.agencies.urls")),
     path("", include("portal.datastore.urls")),

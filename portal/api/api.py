@@ -13,8 +13,8 @@ from portal.api import datasets, directory, errors, resources, tokens
 from portal.api.auth import credentials
 from portal.datastore import api as datastore
 from portal.feedback import api as feedback
-from portal.schedules import api as schedules
 from portal.openlist import api as openlist
+from portal.schedules import api as schedules
 
 api = NinjaAPI(
     title="Open data portal API",

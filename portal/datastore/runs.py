@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -24,7 +25,7 @@ from portal.audit import services as audit
 from portal.audit.context import acting_as
 from portal.audit.models import Door
 from portal.catalog.models import Resource, ResourceKind
-from portal.datastore import runstate, storage
+from portal.datastore import runstate, signals, storage
 from portal.datastore.errors import IngestError
 from portal.datastore.formats import table_kind
 from portal.datastore.ingest import Table, ingest
@@ -109,6 +110,9 @@ def commit(run: Run, sheets: list[dict[str, Any]], *, sha256: str, encoding: str
                                   "progress", "finished"])
         audit.record(actor=None, action="datastore.ingest", target=table.resource,
                      after={"version": number, "rows": [sheet["rows"] for sheet in sheets]})
+        version = table.current
+        transaction.on_commit(lambda: _tell(signals.table_ingested, table=table,
+                                            version=version))
     return True
 
 
@@ -136,3 +140,14 @@ def finish(run: Run, state: str, message: dict[str, Any],
     if not runstate.update_if_latest(run, **fields):
         logger.info("ingestion run %s ended (%s) after a newer request came; not recorded",
                     run.name, state)
+    elif state == State.FAILED:
+        table = DataTable.objects.select_related("resource").get(pk=run.table_id)
+        transaction.on_commit(lambda: _tell(signals.table_failed, table=table))
+
+
+def _tell(signal: Signal, **arguments: Any) -> None:
+    """Send one of the data store's hooks; a receiver that fails is logged, and neither the
+    run nor the other receivers are affected (the change is committed already)."""
+    for receiver, outcome in signal.send_robust(sender=DataTable, **arguments):
+        if isinstance(outcome, Exception):
+            logger.error("receiver %s of %s failed", receiver, signal, exc_info=outcome)

@@ -9,19 +9,26 @@ resource id: `sql_tables` looks each one up the same way.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from portal.catalog import selectors as catalog
-from portal.catalog.models import Resource
+from portal.catalog.models import Resource, ResourceKind
+from portal.datastore import processes, samples, storage
+from portal.datastore.encodings import decode, detect, looks_binary
 from portal.datastore.models import DataTable, TableVersion
 from portal.datastore.query import Table, table_of
+from portal.datastore.samples import GroupCounts
 from portal.datastore.sql import TABLE_NAME
 from portal.lib.errors import NotFound
 
 if TYPE_CHECKING:
     from portal.accounts.permissions import Actor
+
+logger = logging.getLogger(__name__)
 
 
 def data_table(resource: Resource) -> DataTable | None:
@@ -83,3 +90,45 @@ def sql_tables(user: Actor, names: list[str]) -> dict[str, dict[str, Any]]:
 def sql_source(table: Table) -> dict[str, Any]:
     """What the SQL layer needs to know of a table it reads."""
     return {"file": table.file, "rows": table.rows, "schema": table.schema}
+
+
+# A look at the content, for checks of what a table or a text holds (the personal-data guard).
+# These read on behalf of a job, not of a visitor: the caller found the resource itself.
+
+
+def column_samples(table: Table, limit: int) -> dict[str, list[str]]:
+    """Each column's non-empty values as text in `limit` rows drawn at random (the same rows
+    every time for the same file)."""
+    return processes.call(samples.column_samples_from, storage.readable(table.file), table,
+                          limit)
+
+
+def group_sizes(table: Table, columns: list[str], below: int) -> GroupCounts:
+    """How the whole table's rows fall into groups of equal values in `columns`, and how many
+    groups have fewer than `below` rows."""
+    return processes.call(samples.group_sizes_from, storage.readable(table.file), table,
+                          columns, below)
+
+
+@dataclass(frozen=True)
+class TextHead:
+    text: str
+    partial: bool  # the file is longer than what was read
+
+
+def text_head(resource: Resource, limit: int) -> TextHead | None:
+    """The beginning of an uploaded file as text (its encoding detected, legacy Vietnamese
+    encodings included), at most `limit` bytes; None for a link, a missing file or binary
+    content."""
+    if resource.kind != ResourceKind.FILE or not resource.file.name:
+        return None
+    try:
+        with resource.file.open("rb") as handle:
+            head = handle.read(limit + 1)
+    except OSError:
+        logger.warning("file of resource %s is missing", resource.pk)
+        return None
+    partial, head = len(head) > limit, head[:limit]
+    if not head or looks_binary(head[:65536]):
+        return None
+    return TextHead(decode(head, detect(head[:65536]).encoding, "replace"), partial)

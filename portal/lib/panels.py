@@ -13,8 +13,10 @@ needs for the whole page at once.
 
 Slots in use: "dataset.main" and "dataset.aside" (the public dataset page, object: Dataset),
 "resource.main" (the public resource page, under its information; object: Resource, its
-`dataset` loaded), "agency.aside" (an agency's page, object: Agency), "sector.aside" (a
-sector's page, object: Sector), "staff.nav" (the staff menu, object: None).
+`dataset` loaded), "resource.checks" (the resource page, above its data: what the checks of its
+content found, for its agency; object: Resource), "agency.aside" (an agency's page, object:
+Agency), "sector.aside" (a sector's page, object: Sector), "staff.nav" (the staff menu,
+object: None).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 a legal citation, kept in the admin) and what it found (scans and their findings).
 
 A finding has a state: open until an agency admin acknowledges it with a reason (audited), or
-it is resolved by masking (a new version without the data), or superseded when a newer scan of
-the resource replaces it. The release of a new version (issue 11, item 1) is to ask for the
+it is resolved by masking (a newer version no longer holds the data: the agency removed or
+masked the column), or superseded when a newer scan of the resource finds it again (the new
+finding is the one to decide on). The release of a new version (issue 11, item 1) is to ask for the
 open findings of its scan (selectors.blocking_findings).
 """
 
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.catalog.models import Resource
 from portal.datastore.models import TableVersion
@@ -33,7 +35,7 @@ class Named(models.Model):
     name_vi = models.CharField(_("Vietnamese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     rules = models.JSONField(_("rules"), default=dict, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         abstract = True
@@ -99,6 +101,9 @@ class Scan(models.Model):
     values_sampled = models.PositiveIntegerField(default=0)
     # Not everything was read: a sample of a large table, the beginning of a long text.
     partial = models.BooleanField(default=False)
+    # Why the content could not be screened (a kept message, lib.errors.render_kept); empty
+    # when it was. A failed scan is current too: the content it was to screen is unscreened.
+    error = models.JSONField(default=dict, blank=True)
     current = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -111,8 +116,9 @@ class Scan(models.Model):
 
 
 class FindingState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("finding", "open")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    # The newer content no longer holds it: the agency removed or masked the data.
     MASKED = "masked", _("resolved by masking")
     SUPERSEDED = "superseded", _("replaced by a newer reading")
 

@@ -4,6 +4,7 @@ person may see them (permissions.findings_datasets_q, the rule of VIEW_FINDINGS)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -69,6 +70,39 @@ def finding(user: Actor, pk: int) -> Finding:
     if found is None:
         raise NotFound("No such finding.")
     return found
+
+
+class Screening(StrEnum):
+    """Where a resource's current content stands with the guard."""
+
+    UNSCREENED = "unscreened"  # not read yet (or nothing the guard can read)
+    FAILED = "failed"  # the guard could not read it
+    BLOCKED = "blocked"  # open findings
+    CLEAR = "clear"  # nothing found, or every finding acknowledged or masked
+
+
+def screening(resource: Resource) -> Screening:
+    """The guard's answer for a release (issue 11, item 1): only CLEAR may go public without
+    an agency admin's decision."""
+    scan = Scan.objects.filter(resource=resource, current=True).first()
+    if scan is None:
+        return Screening.UNSCREENED
+    if scan.error:
+        return Screening.FAILED
+    if scan.findings.filter(state=FindingState.OPEN).exists():
+        return Screening.BLOCKED
+    return Screening.CLEAR
+
+
+def history(user: Actor, finding: Finding) -> list[Finding]:
+    """Earlier findings of the same category and columns in the same resource (acknowledged
+    for an earlier version, superseded...), newest first: what was decided before."""
+    if not can(user, Action.VIEW_FINDINGS, finding.resource.dataset):
+        return []
+    return list(Finding.objects.filter(
+        resource=finding.resource, category=finding.category, sheet=finding.sheet,
+        column=finding.column).exclude(pk=finding.pk).select_related(
+        "category", "resolved_by", "scan__version", "resource").order_by("-created", "-pk")[:10])
 
 
 def blocking_findings(resource: Resource) -> QuerySet[Finding]:

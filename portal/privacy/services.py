@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +37,7 @@ class ScanResult:
     values_sampled: int = 0
     partial: bool = False
     source_sha256: str = ""
+    error: dict[str, Any] = field(default_factory=dict)  # a kept message: it was not read
 
 
 def scan_record(*, resource: Resource, result: ScanResult,
@@ -47,22 +48,51 @@ def scan_record(*, resource: Resource, result: ScanResult,
     with transaction.atomic():
         Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one at a time
         newest = _is_newest(resource, version)
-        superseded = 0
+        replaced: Counter[str] = Counter()
         if newest:
-            superseded = Finding.objects.filter(
-                resource=resource, scan__current=True, state=FindingState.OPEN,
-            ).update(state=FindingState.SUPERSEDED)
+            replaced = _replace_open_findings(resource, result)
             Scan.objects.filter(resource=resource, current=True).update(current=False)
         scan = Scan.objects.create(
             resource=resource, version=version, source=result.source,
             source_sha256=result.source_sha256, values_sampled=result.values_sampled,
-            partial=result.partial, current=newest)
+            partial=result.partial, error=result.error, current=newest)
         Finding.objects.bulk_create(_rows(scan, result))
         audit.record(actor=None, action="privacy.scan", target=resource, after={
             "version": version.number if version else None, "source": result.source,
-            "current": newest, "superseded": superseded,
+            "current": newest, "failed": bool(result.error),
+            "resolved": replaced[FindingState.MASKED],
+            "superseded": replaced[FindingState.SUPERSEDED],
             "findings": dict(Counter(found.category for _sheet, found in result.findings))})
     return scan
+
+
+def scans_retire(*, resource: Resource) -> None:
+    """The resource's content became something the guard does not read (a PDF, an image, a
+    link to an API): its findings no longer describe it. Its current scan stops being current
+    and its open findings are superseded; the resource is then unscreened."""
+    with transaction.atomic():
+        superseded = Finding.objects.filter(
+            resource=resource, scan__current=True, state=FindingState.OPEN,
+        ).update(state=FindingState.SUPERSEDED)
+        if Scan.objects.filter(resource=resource, current=True).update(current=False):
+            audit.record(actor=None, action="privacy.retire", target=resource,
+                         after={"superseded": superseded})
+
+
+def _replace_open_findings(resource: Resource, result: ScanResult) -> Counter[str]:
+    """The open findings of the scan being replaced: resolved when the new content no longer
+    holds them (the agency removed or masked the column), superseded by the new finding
+    otherwise, or when the new content could not be read."""
+    still = {(sheet, found.category, found.column) for sheet, found in result.findings}
+    states: Counter[str] = Counter()
+    for finding in Finding.objects.filter(resource=resource, scan__current=True,
+                                          state=FindingState.OPEN).select_related("category"):
+        gone = not result.error and (finding.sheet, finding.category.code,
+                                     finding.column) not in still
+        finding.state = FindingState.MASKED if gone else FindingState.SUPERSEDED
+        finding.save(update_fields=["state"])
+        states[finding.state] += 1
+    return states
 
 
 def _is_newest(resource: Resource, version: TableVersion | None) -> bool:

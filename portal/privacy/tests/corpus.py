@@ -93,11 +93,12 @@ class Builder:
     def column_name(self, kind: str) -> str:
         return self.rng.choice(NAMES[kind])
 
-    def table(self, title: str, columns: list[tuple[str, str, Cell, str | None]],
+    def table(self, title: str,
+              columns: list[tuple[str, str, Cell, str | Callable[[], str] | None]],
               rows: int = 40, sparse: float = 0.0) -> Table:
         """`columns`: (kind for the name, fixed name or "", cell maker, the categories labelled
-        on it, comma-separated, or None); `sparse`: the share of empty cells in labelled
-        columns."""
+        on it, comma-separated, or a function that says them once the cells are made, or
+        None); `sparse`: the share of empty cells in labelled columns."""
         self.count += 1
         people = [self.people.person() for _ in range(rows)]
         table = Table(f"{self.count:03d} {title}", {})
@@ -108,6 +109,8 @@ class Builder:
             table.columns[name] = [
                 "" if category and self.rng.random() < sparse else cell(person)
                 for person in people]
+            if callable(category):
+                category = category()
             for one in (category or "").split(","):
                 if one:
                     table.labels.add((table.name, "" if one == "reidentification" else name,
@@ -127,6 +130,7 @@ def build_tables(seed: int = SEED) -> list[Table]:
 
 def _planted(b: Builder) -> list[Table]:
     p, rng = b.people, b.rng
+    planted: set[str] = set()  # what the complaints really hold
     stt: Cell = lambda person: str(rng.randrange(1, 999))  # noqa: E731
     return [
         b.table("households", [
@@ -177,8 +181,8 @@ def _planted(b: Builder) -> list[Table]:
             ("", "Số thẻ", lambda _: p.health_card(), "health_insurance"),
         ]),
         b.table("free text", [
-            ("", "Nội dung phản ánh", lambda person: texts.complaint(p, person, rng),
-             "phone,email,citizen_id"),
+            ("", "Nội dung phản ánh", lambda person: texts.complaint(p, person, rng, planted),
+             lambda: ",".join(sorted(planted))),
             ("", "Ngày nhận", lambda _: f"{rng.randrange(1, 28):02d}/10/2025", None),
         ]),
         b.table("suspects", [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -13,7 +15,14 @@ from portal.lib.errors import ApplicationError, PermissionDenied
 from portal.privacy import selectors, services
 from portal.privacy.models import Category, Finding, FindingState, Scan
 from portal.privacy.rules import default_document
-from portal.privacy.tests.conftest import PHONES, RELIGION, scanned
+from portal.privacy.tests.conftest import PHONES, RELIGION, scanned, version_of
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The refusals are read in English here (a page shows them in Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_default_categories_are_loaded_with_their_citation(db: None) -> None:
@@ -48,14 +57,25 @@ def test_a_scan_keeps_its_findings_and_is_audited(resource: Resource) -> None:
     assert entry.after["findings"] == {"phone": 1, "religion": 1}
 
 
-def test_a_newer_version_supersedes_the_open_findings_of_the_last(resource: Resource) -> None:
-    first = scanned(resource, PHONES, number=1)
+def test_a_newer_version_replaces_the_open_findings_of_the_last(resource: Resource) -> None:
+    first = scanned(resource, PHONES, RELIGION, number=1)
     second = scanned(resource, RELIGION, number=2)
     first.refresh_from_db()
     assert not first.current
     assert second.current
-    assert first.findings.get().state == FindingState.SUPERSEDED
+    states = dict(first.findings.values_list("category__code", "state"))
+    assert states == {"phone": FindingState.MASKED, "religion": FindingState.SUPERSEDED}
     assert [one.category.code for one in selectors.blocking_findings(resource)] == ["religion"]
+    entry = AuditEntry.objects.filter(action="privacy.scan").latest("sequence")
+    assert (entry.after["resolved"], entry.after["superseded"]) == (1, 1)
+
+
+def test_a_version_that_could_not_be_read_resolves_nothing(resource: Resource) -> None:
+    first = scanned(resource, PHONES, number=1)
+    services.scan_record(resource=resource, version=version_of(resource, 2),
+                         result=services.ScanResult(Scan.Source.TABLE, error={"id": "failed"}))
+    assert first.findings.get().state == FindingState.SUPERSEDED
+    assert selectors.screening(resource) == selectors.Screening.FAILED
 
 
 def test_a_scan_of_an_older_version_finishing_late_does_not_become_current(

@@ -10,19 +10,25 @@ from typing import Any
 from portal.privacy.tests.people import People, Person
 
 
-def complaint(p: People, person: Person, rng: random.Random) -> str:
+def complaint(p: People, person: Person, rng: random.Random, planted: set[str]) -> str:
     """A citizen's complaint, as a table's free-text column holds it; some give a way to reach
-    the citizen."""
+    the citizen (added to `planted`)."""
     name = p.name(person)
-    return rng.choice([
-        f"Tôi là {name}, phản ánh đường liên thôn bị sụt lún. Liên hệ: {p.phone()}.",
-        f"Đề nghị kiểm tra việc xả thải ra kênh. Email: {p.email(person)}",
-        f"Công dân {name}, CCCD {p.citizen_id(person)}, đề nghị cấp lại giấy chứng nhận.",
-        f"Gia đình tôi ở thôn {rng.randrange(1, 12)} chưa được nhận hỗ trợ, SĐT {p.phone()}",
-        "Đèn chiếu sáng tại ngõ 12 không sáng từ ngày 12/10.",
-        "Rác thải chưa được thu gom đúng giờ, đề nghị xử lý.",
-        f"Cống thoát nước tại tổ {rng.randrange(1, 20)} bị tắc, cần nạo vét trước mùa mưa.",
+    text, category = rng.choice([
+        (f"Tôi là {name}, phản ánh đường liên thôn bị sụt lún. Liên hệ: {p.phone()}.", "phone"),
+        (f"Đề nghị kiểm tra việc xả thải ra kênh. Email: {p.email(person)}", "email"),
+        (f"Công dân {name}, CCCD {p.citizen_id(person)}, đề nghị cấp lại giấy chứng nhận.",
+         "citizen_id"),
+        (f"Gia đình tôi ở thôn {rng.randrange(1, 12)} chưa được nhận hỗ trợ, SĐT {p.phone()}",
+         "phone"),
+        ("Đèn chiếu sáng tại ngõ 12 không sáng từ ngày 12/10.", ""),
+        ("Rác thải chưa được thu gom đúng giờ, đề nghị xử lý.", ""),
+        (f"Cống thoát nước tại tổ {rng.randrange(1, 20)} bị tắc, cần nạo vét trước mùa mưa.",
+         ""),
     ])
+    if category:
+        planted.add(category)
+    return text
 
 
 def obfuscated(p: People, person: Person, rng: random.Random) -> str:
