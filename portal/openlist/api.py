@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from portal.api.auth import caller
+from portal.api.auth import ApiRequest
 from portal.api.schemas import AgencyRef
 from portal.lib.errors import NotFound
 from portal.openlist import selectors
@@ -56,16 +55,16 @@ class CurrentFilters(ItemFilters):
 
 @router.get("/open-data-lists", response=list[ListVersionOut],
             summary="Versions of a list, newest first (drafts for staff only)")
-def version_list(request: HttpRequest, filters: Query[KindFilter]) -> list[ListVersionOut]:
-    versions = selectors.visible_versions(caller(request), filters.kind)
+def version_list(request: ApiRequest, filters: Query[KindFilter]) -> list[ListVersionOut]:
+    versions = selectors.visible_versions(request.auth.actor, filters.kind)
     return [ListVersionOut.of(version) for version in versions]
 
 
 @router.get("/open-data-lists/current", response=ListVersionDetailOut,
             summary="The version in force: decision, coverage, items (paged)")
-def version_current(request: HttpRequest,
+def version_current(request: ApiRequest,
                     filters: Query[CurrentFilters]) -> ListVersionDetailOut:
-    user = caller(request)
+    user = request.auth.actor
     version = selectors.current_version(filters.kind)
     if version is None:
         raise NotFound("No version of this list is in force")
@@ -74,9 +73,9 @@ def version_current(request: HttpRequest,
 
 @router.get("/open-data-lists/{version_id}", response=ListVersionDetailOut,
             summary="One version: decision, coverage, items with the datasets fulfilling them")
-def version_detail(request: HttpRequest, version_id: int,
+def version_detail(request: ApiRequest, version_id: int,
                    filters: Query[ItemFilters]) -> ListVersionDetailOut:
-    user = caller(request)
+    user = request.auth.actor
     return _detail(user, selectors.get_version(user, version_id), filters)
 
 
